@@ -1,0 +1,60 @@
+/**
+ * The NDJSON events of `--json` and the WebSocket feed (DESIGN "NDJSON events"). Fields may be
+ * added; none may be renamed or removed without a protocol version bump.
+ */
+import type { Deploy, Telling, Verdict, VerdictSignature } from '../detect/model.js';
+import type { Level } from './record.js';
+
+export interface DeployEvent extends Omit<Deploy, 'at'> {
+  type: 'deploy';
+  at: string;
+}
+
+export interface SignatureEvent {
+  type: 'signature';
+  at: string;
+  id: string;
+  template: string;
+  level: Level;
+  host: string;
+  new: boolean;
+  telling: Telling[];
+}
+
+export interface VerdictEvent extends Omit<Verdict, 'at' | 'signatures'> {
+  type: 'verdict';
+  at: string;
+  signatures: VerdictSignature[];
+}
+
+export interface StatsEvent {
+  type: 'stats';
+  at: string;
+  lines: number;
+  records: number;
+  dropped: number;
+  truncated: number;
+  signatures: number;
+  hosts: number;
+  files: number;
+  /** Records without a parseable time (arrival time used). */
+  untimed: number;
+  /** Signatures evicted by the cap. */
+  evicted: number;
+  errors: number;
+}
+
+export interface SummaryEvent {
+  type: 'summary';
+  at: string;
+  /** Highest verdict level reached. */
+  worst: Verdict['level'];
+  verdicts: number;
+  deploys: number;
+  records: number;
+  signatures: number;
+}
+
+export type LogwatchEvent = DeployEvent | SignatureEvent | VerdictEvent | StatsEvent | SummaryEvent;
+
+export const isoTime = (ms: number): string => new Date(ms).toISOString();

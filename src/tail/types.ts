@@ -1,0 +1,30 @@
+/**
+ * What sources hand to the pipeline: lines in batches, one batch per read chunk, so the hot path
+ * is plain loops over arrays rather than one Observable emission per line.
+ */
+export interface LineBatch {
+  /** Where the lines came from: a file path, `-` for stdin, or `fixture:<host>/<file>`. */
+  source: string;
+  /** Host from the path (`--host-pattern` or a fixture's folder); undefined lets the parser decide. */
+  host: string | undefined;
+  /** Decoded lines (invalid UTF-8 already U+FFFD), without `\n`/`\r\n`, cut at the line cap. */
+  lines: string[];
+  /** Wall-clock ms when the chunk was read: the event time of lines that carry none. */
+  arrivedAt: number;
+}
+
+/** Counters a source keeps so that nothing it drops or changes goes unseen. */
+export interface SourceCounters {
+  /** Complete lines emitted. */
+  lines: number;
+  /** Bytes read. */
+  bytes: number;
+  /** Lines cut at the line cap. */
+  truncated: number;
+  /** Lines or bytes skipped entirely (unreadable file, NUL runs after a truncation, …). */
+  dropped: number;
+  /** Files currently followed. */
+  files: number;
+  /** Read or watch errors seen (each also logged once to stderr). */
+  errors: number;
+}
