@@ -37,8 +37,8 @@ const FULL: Column[] = [
   { id: 'new', title: '', width: 4 },
   COUNT,
   { id: 'baseline', title: 'BASE', width: 6 },
-  { id: 'ratio', title: 'RATIO', width: 7 },
-  { id: 'hosts', title: 'HOSTS', width: 8 },
+  { id: 'ratio', title: 'RATIO', width: 6 },
+  { id: 'hosts', title: 'HOSTS', width: 7 },
   { id: 'spark', title: 'TREND', width: 9 },
   { id: 'first', title: 'FIRST', width: 6 },
 ];

@@ -36,13 +36,13 @@ export function deployMarkers(
   const line: string[] = Array.from({ length: cells }, () => ' ');
   if (bucketMs <= 0) return line.join('');
   const start = end - cells * bucketMs;
-  const sorted = [...deploys].sort((a, b) => a.at - b.at);
-  for (const deploy of sorted) {
-    const index = Math.floor((deploy.at - start) / bucketMs);
-    if (index < 0 || index >= cells) continue;
-    line[index] = '▲';
-    writeLabel(line, index + 1, `#${deploy.id}`);
-  }
+  const placed = [...deploys]
+    .sort((a, b) => a.at - b.at)
+    .map((deploy) => ({ id: deploy.id, index: Math.floor((deploy.at - start) / bucketMs) }))
+    .filter(({ index }) => index >= 0 && index < cells);
+  // Markers first, labels after: a label never takes the cell of a later marker.
+  for (const { index } of placed) line[index] = '▲';
+  for (const { id, index } of placed) writeLabel(line, index + 1, `#${id}`);
   return line.join('');
 }
 
