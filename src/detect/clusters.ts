@@ -1,0 +1,246 @@
+/**
+ * Template clusters, Drain-style, on templates rather than lines. Templates that differ only in
+ * variable words (host names, table names, user names) share one cluster, whose id is the id of
+ * the first template that formed it and never changes once issued; the differing word becomes
+ * `<*>` in the cluster's template and is added to the line's values.
+ *
+ * Lines are many and templates few, so the work here runs once per new template: a line whose
+ * template was seen before costs one map lookup.
+ */
+import { ANY, PLACEHOLDERS } from './mask.js';
+import type { Fingerprint } from './model.js';
+
+export interface SignatureCatalogOptions {
+  /** Most clusters kept; beyond it the least recently used is evicted (counted). */
+  maxTemplates?: number;
+  /** Most templates remembered for the one-lookup path; beyond it the oldest is forgotten and re-matched if seen again. */
+  maxCachedTemplates?: number;
+}
+
+/** Default cluster cap: far above the few hundred signatures a service logs, small enough to scan. */
+export const DEFAULT_MAX_TEMPLATES = 5000;
+/** Default template-cache cap: several member templates per cluster. */
+export const DEFAULT_MAX_CACHED_TEMPLATES = 20000;
+/** Least share of a template's words that must equal the cluster's for the two to merge. */
+const MERGE_SIMILARITY = 0.5;
+
+interface Cluster {
+  readonly id: string;
+  tokens: string[];
+  template: string;
+  /** Bumped when the template gains a `<*>`, so cached value plans know to refresh. */
+  version: number;
+  lastUsed: number;
+  evicted: boolean;
+}
+
+/** What the catalog remembers about one exact template. */
+interface KnownTemplate {
+  cluster: Cluster;
+  tokens: string[];
+  /** Cluster version the plan below was made for. */
+  version: number;
+  /** Token indexes whose whole text becomes one value because the cluster has `<*>` there; null when none. */
+  widened: number[] | null;
+  /** Placeholders per token of the template (only filled when `widened` is non-null). */
+  placeholderCounts: number[];
+}
+
+export class SignatureCatalog {
+  private readonly maxTemplates: number;
+  private readonly maxCachedTemplates: number;
+  /** Live clusters by id. */
+  private readonly clusters = new Map<string, Cluster>();
+  /** Live clusters by token count: merge candidates for a new template. */
+  private readonly byLength = new Map<number, Cluster[]>();
+  /** Exact template → its cluster, bounded by `maxCachedTemplates` (oldest forgotten first). */
+  private readonly known = new Map<string, KnownTemplate>();
+  private tick = 0;
+  private evictedCount = 0;
+
+  constructor(options: SignatureCatalogOptions = {}) {
+    this.maxTemplates = Math.max(1, options.maxTemplates ?? DEFAULT_MAX_TEMPLATES);
+    this.maxCachedTemplates = Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES);
+  }
+
+  /** Live clusters. */
+  get size(): number {
+    return this.clusters.size;
+  }
+
+  /** Clusters evicted by the cap so far. */
+  get evicted(): number {
+    return this.evictedCount;
+  }
+
+  /** Templates currently remembered for the one-lookup path. */
+  get cachedTemplates(): number {
+    return this.known.size;
+  }
+
+  /** The fingerprint rewritten to its cluster's id and template, with merged words added to its values. */
+  assign(fp: Fingerprint): Fingerprint {
+    let known = this.known.get(fp.template);
+    if (known === undefined || known.cluster.evicted) known = this.learn(fp);
+    const cluster = known.cluster;
+    cluster.lastUsed = ++this.tick;
+    if (known.version !== cluster.version) planValues(known);
+    const values = known.widened === null ? fp.values : widenValues(known, fp.values);
+    if (cluster.id === fp.id && cluster.template === fp.template) return fp;
+    return { id: cluster.id, template: cluster.template, telling: fp.telling, values };
+  }
+
+  private learn(fp: Fingerprint): KnownTemplate {
+    const tokens = fp.template.split(' ');
+    const cluster = this.bestMatch(fp.id, tokens) ?? this.open(fp.id, tokens);
+    widen(cluster, tokens);
+    if (this.known.size >= this.maxCachedTemplates) this.forgetOldestTemplate();
+    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [] };
+    this.known.set(fp.template, known);
+    return known;
+  }
+
+  /** The cluster this template joins: its own (if it formed one), else the most similar mergeable one. */
+  private bestMatch(id: string, tokens: string[]): Cluster | undefined {
+    const own = this.clusters.get(id);
+    if (own !== undefined && own.tokens.length === tokens.length) return own;
+    let best: Cluster | undefined;
+    let bestScore = MERGE_SIMILARITY;
+    for (const candidate of this.byLength.get(tokens.length) ?? []) {
+      const score = similarity(candidate.tokens, tokens);
+      // Ties go to the older cluster: candidates are in creation order and only a higher score wins.
+      if (score > bestScore || (best === undefined && score === bestScore)) {
+        best = candidate;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private open(id: string, tokens: string[]): Cluster {
+    if (this.clusters.size >= this.maxTemplates) this.evictLeastRecentlyUsed();
+    const cluster: Cluster = { id, tokens: [...tokens], template: tokens.join(' '), version: 0, lastUsed: 0, evicted: false };
+    this.clusters.set(id, cluster);
+    const sameLength = this.byLength.get(tokens.length);
+    if (sameLength === undefined) this.byLength.set(tokens.length, [cluster]);
+    else sameLength.push(cluster);
+    return cluster;
+  }
+
+  private evictLeastRecentlyUsed(): void {
+    let oldest: Cluster | undefined;
+    for (const cluster of this.clusters.values()) {
+      if (oldest === undefined || cluster.lastUsed < oldest.lastUsed) oldest = cluster;
+    }
+    if (oldest === undefined) return;
+    oldest.evicted = true;
+    this.clusters.delete(oldest.id);
+    const sameLength = this.byLength.get(oldest.tokens.length) ?? [];
+    sameLength.splice(sameLength.indexOf(oldest), 1);
+    this.evictedCount++;
+  }
+
+  private forgetOldestTemplate(): void {
+    const oldest = this.known.keys().next();
+    if (!oldest.done) this.known.delete(oldest.value);
+  }
+}
+
+/**
+ * Share of positions where the template equals the cluster, or -1 when they must not merge:
+ * different lengths, or a differing word that carries a free-standing number (a status code, an
+ * error number or a telling value the masker kept on purpose: 500 and 404 stay apart).
+ */
+function similarity(clusterTokens: readonly string[], tokens: readonly string[]): number {
+  if (clusterTokens.length !== tokens.length) return -1;
+  let equal = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const a = clusterTokens[i]!;
+    const b = tokens[i]!;
+    if (a === b) equal++;
+    else if (a !== ANY && (hasFreeNumber(a) || hasFreeNumber(b))) return -1;
+  }
+  return equal / tokens.length;
+}
+
+/** Whether a word has digits not glued to a preceding letter (`500`, `code=500`; not `ssh2`). */
+function hasFreeNumber(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      const before = i > 0 ? word.charCodeAt(i - 1) | 32 : 0;
+      const gluedToLetter = before >= 97 && before <= 122;
+      const continuesNumber = before >= 48 && before <= 57;
+      if (!gluedToLetter && !continuesNumber) return true;
+    }
+  }
+  return false;
+}
+
+/** Turns into `<*>` every cluster word this template disagrees with. */
+function widen(cluster: Cluster, tokens: readonly string[]): void {
+  let changed = false;
+  for (let i = 0; i < tokens.length; i++) {
+    if (cluster.tokens[i] !== tokens[i] && cluster.tokens[i] !== ANY) {
+      cluster.tokens[i] = ANY;
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  cluster.template = cluster.tokens.join(' ');
+  cluster.version++;
+}
+
+/** Works out which of a template's words the cluster has widened to `<*>`. */
+function planValues(known: KnownTemplate): void {
+  const widened: number[] = [];
+  known.tokens.forEach((token, i) => {
+    if (known.cluster.tokens[i] === ANY && token !== ANY) widened.push(i);
+  });
+  known.widened = widened.length > 0 ? widened : null;
+  known.placeholderCounts = known.widened === null ? [] : known.tokens.map(countPlaceholders);
+  known.version = known.cluster.version;
+}
+
+/** The line's values in the cluster template's order: a widened word contributes its whole text. */
+function widenValues(known: KnownTemplate, values: readonly string[]): string[] {
+  const out: string[] = [];
+  const widened = known.widened ?? [];
+  let next = 0;
+  let w = 0;
+  known.tokens.forEach((token, i) => {
+    const count = known.placeholderCounts[i]!;
+    const own = values.slice(next, next + count);
+    next += count;
+    if (widened[w] === i) {
+      out.push(fillPlaceholders(token, own));
+      w++;
+    } else {
+      out.push(...own);
+    }
+  });
+  return out;
+}
+
+function countPlaceholders(token: string): number {
+  let count = 0;
+  for (let i = token.indexOf('<'); i >= 0; i = token.indexOf('<', i + 1)) {
+    if (PLACEHOLDERS.some((p) => token.startsWith(p, i))) count++;
+  }
+  return count;
+}
+
+/** A masked word with its values put back: `node-<NUM>` + ["12"] → `node-12`. */
+function fillPlaceholders(token: string, values: readonly string[]): string {
+  let out = '';
+  let from = 0;
+  let v = 0;
+  for (let i = token.indexOf('<'); i >= 0; i = token.indexOf('<', i + 1)) {
+    const placeholder = PLACEHOLDERS.find((p) => token.startsWith(p, i));
+    if (placeholder === undefined || v >= values.length) continue;
+    out += token.slice(from, i) + values[v++];
+    from = i + placeholder.length;
+    i = from - 1;
+  }
+  return out + token.slice(from);
+}

@@ -1,0 +1,539 @@
+/**
+ * The masker: one left-to-right pass over a message's first line that replaces what varies
+ * between occurrences of the same error (numbers, ids, addresses, times, data) with placeholders
+ * and keeps what names the error (words, identifiers, telling values, status codes).
+ *
+ * Hot path: a word without digits, `=`, `@` or an opening quote is copied as it is. Only the other
+ * words go through the classifiers below, which are hand-written character checks, not regexes.
+ *
+ * Judgement calls, documented here because they shape every template:
+ * - A quoted run of several words ('can continue previous list') is data → `<STR>`; a quoted
+ *   single word ('listing_id') is usually an identifier → kept, with its digits masked as usual.
+ * - Letters followed by digits (`ssh2`, `utf8`, `web12`) stay literal: they are more often names
+ *   than values, and the catalog merges host-like words that really vary.
+ * - The value of `key=value` is masked whatever it is (`mode=fast` → `mode=<*>`) unless the key
+ *   names the error kind (`status=500`) or the value is telling.
+ * - Integers after a word naming the error kind stay literal: `status`, `code`, `errno`, `exit`,
+ *   `SQLSTATE`, `error`, `signal`, `rc` (any integer); `HTTP/1.1`, `returned` (100–599 only, so
+ *   "returned 5 rows" is still masked); and in a line mentioning SQLSTATE, four-digit integers
+ *   1000–4999 (MySQL error numbers such as 1062, 1264).
+ */
+import type { Telling } from './model.js';
+import { tellingFor } from './telling.js';
+
+/** The masked first line: template, the masked values in template order, telling values. */
+export interface MaskedLine {
+  template: string;
+  values: string[];
+  telling: Telling[];
+}
+
+export const NUM = '<NUM>';
+export const HEX = '<HEX>';
+export const UUID = '<UUID>';
+export const IP = '<IP>';
+export const EMAIL = '<EMAIL>';
+export const DATE = '<DATE>';
+export const TIME = '<TIME>';
+export const DUR = '<DUR>';
+export const SIZE = '<SIZE>';
+export const STR = '<STR>';
+/** Any other variable part: `key=value` values, ids that start with digits, merged words. */
+export const ANY = '<*>';
+
+/** Every placeholder a template may contain; the catalog relies on this list to map values. */
+export const PLACEHOLDERS: readonly string[] = [NUM, HEX, UUID, IP, EMAIL, DATE, TIME, DUR, SIZE, STR, ANY];
+
+/** How a preceding word qualifies the integer after it. */
+type KindHint = 'any' | 'http' | undefined;
+
+/** Words after which any integer names the error kind, not an instance. */
+const KIND_WORDS: ReadonlySet<string> = new Set([
+  'status', 'code', 'errno', 'exit', 'sqlstate', 'error', 'err', 'signal', 'rc', 'exitcode', 'exit_code',
+  'statuscode', 'status_code', 'http_status', 'httpstatus', 'response_code', 'http_code',
+]);
+
+const DURATION_UNITS: ReadonlySet<string> = new Set([
+  'ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'second', 'seconds', 'm', 'min', 'mins', 'minute', 'minutes',
+  'h', 'hr', 'hrs', 'hour', 'hours', 'd', 'day', 'days',
+]);
+
+const SIZE_UNITS: ReadonlySet<string> = new Set([
+  'b', 'B', 'k', 'K', 'kb', 'kB', 'KB', 'KiB', 'M', 'mb', 'MB', 'MiB', 'G', 'gb', 'GB', 'GiB', 'T', 'TB', 'TiB',
+  'bytes',
+]);
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
+const isAlnum = (c: number): boolean => isDigit(c) || isLetter(c);
+const isHexDigit = (c: number): boolean => isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 102);
+
+/** Characters that open a word around its core: ( [ { < " ' / */
+const isOpener = (c: number): boolean => c === 40 || c === 91 || c === 123 || c === 60 || c === 34 || c === 39 || c === 47;
+/** Characters that close a word after its core: ) ] } > " ' , ; . : ! ? */
+const isCloser = (c: number): boolean =>
+  c === 41 || c === 93 || c === 125 || c === 62 || c === 34 || c === 39 || c === 44 || c === 59 || c === 46 || c === 58 || c === 33 || c === 63;
+/** Inside a composite word, these stay within one atom: letters, digits, . - _ : + % and non-ASCII. */
+const isAtomChar = (c: number): boolean =>
+  isAlnum(c) || c === 46 || c === 45 || c === 95 || c === 58 || c === 43 || c === 37 || c > 127;
+/** An atom that matched nothing whole is split again at these: . - _ : + */
+const isPieceBreak = (c: number): boolean => c === 46 || c === 45 || c === 95 || c === 58 || c === 43;
+
+/** Masks one message's first line. Pure: same line, same result. */
+export function maskLine(line: string): MaskedLine {
+  return new LineMasker(line).run();
+}
+
+class LineMasker {
+  private template = '';
+  private readonly values: string[] = [];
+  private readonly telling: Telling[] = [];
+  private previousStart = 0;
+  private previousEnd = 0;
+  private sqlLine: boolean | undefined;
+
+  constructor(private readonly line: string) {}
+
+  run(): MaskedLine {
+    const line = this.line;
+    const n = line.length;
+    let i = 0;
+    while (i < n) {
+      while (i < n && line.charCodeAt(i) <= 32) i++;
+      if (i >= n) break;
+      let j = i;
+      let needsWork = false;
+      while (j < n) {
+        const c = line.charCodeAt(j);
+        if (c <= 32) break;
+        if (isDigit(c) || c === 61 || c === 64) needsWork = true;
+        j++;
+      }
+      if (this.template.length > 0) this.template += ' ';
+      const first = line.charCodeAt(i);
+      const quotedEnd = first === 34 || first === 39 ? this.quotedSpanEnd(i, j) : -1;
+      if (quotedEnd > 0) {
+        j = this.emitQuotedSpan(i, quotedEnd);
+      } else if (needsWork) {
+        this.template += this.maskWord(line.slice(i, j));
+      } else {
+        this.template += line.slice(i, j);
+      }
+      this.previousStart = i;
+      this.previousEnd = j;
+      i = j;
+    }
+    return { template: this.template, values: this.values, telling: this.telling };
+  }
+
+  /**
+   * Where a quoted run that spans several words closes (the index of the closing quote), or -1
+   * when the quote closes inside the first word or never closes as a quote.
+   */
+  private quotedSpanEnd(start: number, wordEnd: number): number {
+    const quote = this.line.charCodeAt(start);
+    if (this.line.indexOf(String.fromCharCode(quote), start + 1) < wordEnd) return -1;
+    let k = this.line.indexOf(String.fromCharCode(quote), wordEnd);
+    while (k > 0) {
+      const after = k + 1 < this.line.length ? this.line.charCodeAt(k + 1) : 32;
+      if (!isAlnum(after)) return k;
+      k = this.line.indexOf(String.fromCharCode(quote), k + 1);
+    }
+    return -1;
+  }
+
+  /** Emits `'<STR>'` plus whatever follows the closing quote in its word; returns the word's end. */
+  private emitQuotedSpan(start: number, close: number): number {
+    const line = this.line;
+    let end = close + 1;
+    while (end < line.length && line.charCodeAt(end) > 32) end++;
+    const quote = line[start]!;
+    this.values.push(line.slice(start + 1, close));
+    this.template += quote + STR + quote + line.slice(close + 1, end);
+    return end;
+  }
+
+  private maskWord(word: string): string {
+    let s = 0;
+    let e = word.length;
+    while (s < e && isOpener(word.charCodeAt(s))) s++;
+    while (e > s && isCloser(word.charCodeAt(e - 1))) e--;
+    if (s === e) return word;
+    const core = s === 0 && e === word.length ? word : word.slice(s, e);
+    return word.slice(0, s) + this.maskCore(core, this.previousWordHint()) + word.slice(e);
+  }
+
+  private previousWordHint(): KindHint {
+    if (this.previousEnd === 0) return undefined;
+    return kindHintOf(this.line.slice(this.previousStart, this.previousEnd));
+  }
+
+  /** A word's core: whole-value classes first, then key=value, URLs, and composite words. */
+  private maskCore(core: string, hint: KindHint): string {
+    const whole = this.classify(core, hint);
+    if (whole !== undefined) return whole;
+    const eq = keyValueSplit(core);
+    if (eq > 0) return this.maskKeyValue(core, eq);
+    const scheme = core.indexOf('://');
+    if (scheme > 0) return this.maskUrl(core, scheme);
+    return this.maskComposite(core, hint);
+  }
+
+  /** The placeholder (or kept literal) for a string that is one value as a whole, else undefined. */
+  private classify(s: string, hint: KindHint): string | undefined {
+    const first = s.charCodeAt(0);
+    if (isDigit(first) || ((first === 45 || first === 43) && s.length > 1 && isDigit(s.charCodeAt(1)))) {
+      const kind = numberKind(s);
+      if (kind === 'int') return this.integer(s, hint);
+      if (kind !== undefined) return this.numeric(s, kind, hint);
+      if (isIpv4(s)) return this.mask(s, IP);
+      if (isDate(s)) return this.mask(s, DATE);
+      if (isTime(s, 0) === s.length) return this.mask(s, TIME);
+      if (first === 48 && (s.charCodeAt(1) | 32) === 120 && isHexRun(s, 2)) return this.mask(s, HEX);
+    }
+    if (isUuid(s)) return this.mask(s, UUID);
+    if (s.length >= 8 && isHexRun(s, 0) && hasDigit(s)) return this.mask(s, HEX);
+    if (isColonHex(s)) return this.mask(s, s.length === 17 && isMac(s) ? HEX : IP);
+    if (isEmail(s)) return this.mask(s, EMAIL);
+    return undefined;
+  }
+
+  private integer(s: string, hint: KindHint): string {
+    const telling = tellingFor(s);
+    if (telling !== undefined) {
+      this.telling.push(telling);
+      return s;
+    }
+    if (hint === 'any' || (hint === 'http' && isHttpStatus(s)) || (this.isSqlLine() && isMysqlErrorNumber(s))) return s;
+    return this.mask(s, NUM);
+  }
+
+  private numeric(s: string, kind: Exclude<NumberKind, 'int'>, hint: KindHint): string {
+    if (kind === 'dur') return this.mask(s, DUR);
+    if (kind === 'size') return this.mask(s, SIZE);
+    // A version after HTTP/ (HTTP/1.1) names the protocol, not an instance.
+    if (hint === 'http') return s;
+    return this.mask(s, NUM);
+  }
+
+  private mask(value: string, placeholder: string): string {
+    this.values.push(value);
+    return placeholder;
+  }
+
+  private isSqlLine(): boolean {
+    this.sqlLine ??= this.line.includes('SQLSTATE');
+    return this.sqlLine;
+  }
+
+  /** `key=value[,key=value…]`: the key stays, the value is masked unless the key names the kind. */
+  private maskKeyValue(core: string, eq: number): string {
+    const key = core.slice(0, eq);
+    const rest = core.slice(eq + 1);
+    const end = valueEnd(rest);
+    const value = rest.slice(0, end);
+    let out = key + '=' + this.maskValue(value, kindHintOf(key));
+    if (end < rest.length) out += rest[end]! + this.maskCore(rest.slice(end + 1), undefined);
+    return out;
+  }
+
+  private maskValue(value: string, hint: KindHint): string {
+    if (value.length === 0) return value;
+    const first = value.charCodeAt(0);
+    const last = value.charCodeAt(value.length - 1);
+    if (value.length >= 2 && (first === 34 || first === 39) && last === first) {
+      return value[0] + this.maskValue(value.slice(1, -1), hint) + value[0];
+    }
+    return this.classify(value, hint) ?? this.mask(value, ANY);
+  }
+
+  /** scheme://host/path?query#fragment: the path keeps its words, query values are masked. */
+  private maskUrl(core: string, scheme: number): string {
+    const query = core.indexOf('?', scheme);
+    const base = query < 0 ? core : core.slice(0, query);
+    let out = core.slice(0, scheme + 3) + this.maskComposite(base.slice(scheme + 3), undefined);
+    if (query < 0) return out;
+    const fragment = core.indexOf('#', query);
+    const params = core.slice(query + 1, fragment < 0 ? core.length : fragment).split('&');
+    out += '?' + params.map((p) => this.maskQueryParam(p)).join('&');
+    if (fragment >= 0) out += '#' + this.mask(core.slice(fragment + 1), ANY);
+    return out;
+  }
+
+  private maskQueryParam(param: string): string {
+    const eq = param.indexOf('=');
+    if (eq < 0) return param;
+    return param.slice(0, eq + 1) + this.maskValue(param.slice(eq + 1), undefined);
+  }
+
+  /**
+   * A word that is not one value: split into atoms at punctuation, classify each atom whole,
+   * and split an unclassified atom once more at . - _ : + so `job_1445_0020` → `job_<NUM>_<NUM>`.
+   * The word before an integer (`SQLSTATE[23000]`, `code:500`) qualifies it as in a sentence.
+   */
+  private maskComposite(core: string, hint: KindHint): string {
+    let out = '';
+    let previousWord: KindHint = hint;
+    let i = 0;
+    const n = core.length;
+    while (i < n) {
+      let j = i;
+      while (j < n && isAtomChar(core.charCodeAt(j))) j++;
+      if (j > i) {
+        const atom = core.slice(i, j);
+        out += hasDigit(atom) ? (this.classify(atom, previousWord) ?? this.maskPieces(atom, previousWord)) : atom;
+        previousWord = kindHintOf(atom);
+      }
+      if (j < n) out += core[j];
+      i = j + 1;
+    }
+    return out;
+  }
+
+  private maskPieces(atom: string, hint: KindHint): string {
+    let out = '';
+    let previousWord = hint;
+    let i = 0;
+    const n = atom.length;
+    while (i < n) {
+      let j = i;
+      while (j < n && !isPieceBreak(atom.charCodeAt(j))) j++;
+      if (j > i) {
+        const piece = atom.slice(i, j);
+        out += isDigit(piece.charCodeAt(0)) ? this.maskPiece(piece, previousWord) : piece;
+        previousWord = kindHintOf(piece);
+      }
+      if (j < n) out += atom[j];
+      i = j + 1;
+    }
+    return out;
+  }
+
+  /** A digit-led piece of an atom: a number if it is one, else an id (`3rd`, `5a3`) → `<*>`. */
+  private maskPiece(piece: string, hint: KindHint): string {
+    return this.classify(piece, hint) ?? this.mask(piece, ANY);
+  }
+}
+
+function kindHintOf(word: string): KindHint {
+  let s = 0;
+  let e = word.length;
+  while (s < e && !isAlnum(word.charCodeAt(s))) s++;
+  while (e > s && !isAlnum(word.charCodeAt(e - 1))) e--;
+  if (e - s < 2 || e - s > 14) return undefined;
+  const w = word.slice(s, e).toLowerCase();
+  if (KIND_WORDS.has(w)) return 'any';
+  if (w === 'returned' || w === 'http' || w.startsWith('http/')) return 'http';
+  return undefined;
+}
+
+type NumberKind = 'int' | 'dec' | 'dur' | 'size' | 'pct';
+
+/** int `-12`, dec `3.5`, dur `12ms`/`1h30m`, size `64KB`, pct `45%`; undefined for anything else. */
+function numberKind(s: string): NumberKind | undefined {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43 ? 1 : 0;
+  const digitsStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  if (i === digitsStart) return undefined;
+  let kind: NumberKind = 'int';
+  if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+    let j = i + 1;
+    while (j < n && isDigit(s.charCodeAt(j))) j++;
+    if (j === i + 1) return undefined;
+    i = j;
+    kind = 'dec';
+  }
+  if (i === n) return kind;
+  const suffix = s.slice(i);
+  if (suffix === '%') return 'pct';
+  if (SIZE_UNITS.has(suffix)) return 'size';
+  return isDurationTail(s, i) ? 'dur' : undefined;
+}
+
+/** From `i` (just after a number): a unit, optionally followed by more number+unit (`1h30m5s`). */
+function isDurationTail(s: string, i: number): boolean {
+  const n = s.length;
+  while (i < n) {
+    let j = i;
+    while (j < n && !isDigit(s.charCodeAt(j)) && s.charCodeAt(j) !== 46) j++;
+    if (!DURATION_UNITS.has(s.slice(i, j))) return false;
+    if (j === n) return true;
+    i = j;
+    while (i < n && (isDigit(s.charCodeAt(i)) || s.charCodeAt(i) === 46)) i++;
+    if (i === j || i === n) return false;
+  }
+  return true;
+}
+
+function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (isDigit(s.charCodeAt(i))) return true;
+  return false;
+}
+
+function isHexRun(s: string, from: number): boolean {
+  if (from >= s.length) return false;
+  for (let i = from; i < s.length; i++) if (!isHexDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+function isUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== 45 : !isHexDigit(c)) return false;
+  }
+  return true;
+}
+
+/** `a.b.c.d`, optionally `:port` or `/prefix`. */
+function isIpv4(s: string): boolean {
+  let i = 0;
+  for (let group = 0; group < 4; group++) {
+    const start = i;
+    while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+    if (i === start || i - start > 3) return false;
+    if (group < 3) {
+      if (s.charCodeAt(i) !== 46) return false;
+      i++;
+    }
+  }
+  if (i === s.length) return true;
+  const sep = s.charCodeAt(i);
+  if (sep !== 58 && sep !== 47) return false;
+  const digitsStart = ++i;
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  return i > digitsStart && i === s.length;
+}
+
+/** IPv6 (or MAC): hex groups of up to four separated by colons, with `::` or seven colons. */
+function isColonHex(s: string): boolean {
+  let colons = 0;
+  let group = 0;
+  let digits = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) {
+      colons++;
+      group = 0;
+    } else if (isHexDigit(c)) {
+      if (++group > 4) return false;
+      if (isDigit(c)) digits = true;
+    } else if (c !== 46) {
+      return false;
+    }
+  }
+  return digits && colons >= 2 && (colons >= 5 || s.includes('::'));
+}
+
+function isMac(s: string): boolean {
+  for (let i = 2; i < 17; i += 3) if (s.charCodeAt(i) !== 58) return false;
+  return true;
+}
+
+/** `H:MM`, `HH:MM:SS`, with optional fraction and zone, starting at `i`; returns the end or -1. */
+function isTime(s: string, i: number): number {
+  const n = s.length;
+  const start = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  if (i === start || i - start > 2) return -1;
+  for (let part = 0; part < 2; part++) {
+    if (s.charCodeAt(i) !== 58) {
+      if (part === 0) return -1;
+      break;
+    }
+    if (!isDigit(s.charCodeAt(i + 1)) || !isDigit(s.charCodeAt(i + 2))) return -1;
+    i += 3;
+  }
+  if ((s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) && isDigit(s.charCodeAt(i + 1))) {
+    i++;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+  }
+  return zoneEnd(s, i);
+}
+
+function zoneEnd(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c === 90) return i + 1;
+  if ((c === 43 || c === 45) && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2))) {
+    i += 3;
+    if (s.charCodeAt(i) === 58) i++;
+    while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  }
+  return i;
+}
+
+const MONTHS: ReadonlySet<string> = new Set(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']);
+
+/** `2026-11-23`, `2026/11/23`, `23/11/2026`, `11-23-26`, `23-Nov-2026`, each with an optional `T`/`_`/`:` time. */
+function isDate(s: string): boolean {
+  const groups: string[] = [];
+  let i = 0;
+  let sep = -1;
+  while (groups.length < 3) {
+    const start = i;
+    const inGroup = isDigit(s.charCodeAt(i)) ? isDigit : isLetter;
+    while (i < s.length && inGroup(s.charCodeAt(i))) i++;
+    if (i === start) return false;
+    groups.push(s.slice(start, i));
+    if (groups.length === 3) break;
+    const c = s.charCodeAt(i);
+    if ((c !== 45 && c !== 47) || (sep >= 0 && c !== sep)) return false;
+    sep = c;
+    i++;
+  }
+  if (!dateGroupsValid(groups[0]!, groups[1]!, groups[2]!)) return false;
+  if (i === s.length) return true;
+  const c = s.charCodeAt(i);
+  if (c !== 84 && c !== 95 && c !== 58) return false;
+  return isTime(s, i + 1) === s.length;
+}
+
+function dateGroupsValid(a: string, b: string, c: string): boolean {
+  const digits = (g: string, min: number, max: number): boolean =>
+    g.length >= min && g.length <= max && isDigit(g.charCodeAt(0));
+  if (digits(a, 4, 4)) return digits(b, 1, 2) && digits(c, 1, 2);
+  if (!digits(a, 1, 2)) return false;
+  const monthOk = digits(b, 1, 2) || MONTHS.has(b.toLowerCase());
+  return monthOk && (digits(c, 4, 4) || digits(c, 2, 2));
+}
+
+function isEmail(s: string): boolean {
+  const at = s.indexOf('@');
+  if (at <= 0 || at !== s.lastIndexOf('@')) return false;
+  const dot = s.indexOf('.', at + 2);
+  if (dot < 0 || dot === s.length - 1) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isAlnum(c) || c === 46 || c === 45 || c === 95 || c === 43 || c === 64)) return false;
+  }
+  return true;
+}
+
+/** Index of `=` after a key made of letters, digits, `_ . -` starting with a letter; else -1. */
+function keyValueSplit(core: string): number {
+  const eq = core.indexOf('=');
+  if (eq <= 0 || !isLetter(core.charCodeAt(0))) return -1;
+  for (let i = 1; i < eq; i++) {
+    const c = core.charCodeAt(i);
+    if (!(isAlnum(c) || c === 95 || c === 46 || c === 45)) return -1;
+  }
+  return eq;
+}
+
+/** Where a `key=value` value ends: at `,` `;` or `&` that starts another `key=`; else the end. */
+function valueEnd(rest: string): number {
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest.charCodeAt(i);
+    if ((c === 44 || c === 59 || c === 38) && keyValueSplit(rest.slice(i + 1)) > 0) return i;
+  }
+  return rest.length;
+}
+
+function isHttpStatus(s: string): boolean {
+  return s.length === 3 && s >= '100' && s <= '599';
+}
+
+function isMysqlErrorNumber(s: string): boolean {
+  return s.length === 4 && s >= '1000' && s <= '4999';
+}
