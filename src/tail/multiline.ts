@@ -1,0 +1,239 @@
+/**
+ * Multi-line records: joins continuation lines (stack traces, tracebacks, wrapped messages) to the
+ * record they belong to, per source. A record completes when the next one starts, when its
+ * source has been quiet for a while (live mode), or at the end of input.
+ *
+ * The rule, as in Filebeat's `negate` multiline pattern: a record whose first line carries a
+ * header (a date prefix, a syslog PRI, a JSON object) owns every following line that does not
+ * carry one. Records without a header (stderr of a script, unknown formats) take only lines with
+ * a recognised continuation shape. PHP's own trace lines carry a date prefix of their own
+ * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
+ */
+
+export interface PendingRecord {
+  lines: string[];
+  firstArrivedAt: number;
+}
+
+/** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
+export interface FlushedRecord {
+  source: string;
+  lines: string[];
+  firstArrivedAt: number;
+}
+
+export interface MultilineOptions {
+  /** A source quiet this long (ms) has its pending record flushed by `flushIdle`. */
+  quietMs?: number;
+  /** Lines kept per record; further continuation lines are counted in `droppedLines`. */
+  maxLines?: number;
+}
+
+/** 1 s: long enough for a writer to finish a stack trace, short enough for a verdict to stay prompt. */
+const DEFAULT_QUIET_MS = 1000;
+/** 200 lines hold any useful stack trace; a runaway record must not hold memory without bound. */
+const DEFAULT_MAX_LINES = 200;
+
+interface SourceState {
+  record: PendingRecord;
+  /** When this source last sent a line: the quiet timer's start. */
+  lastArrivedAt: number;
+  /** The first line carries a header, so any line without one continues the record. */
+  headed: boolean;
+  /** Inside a Python traceback: its first unindented line is the exception that ends it. */
+  inTraceback: boolean;
+}
+
+export class MultilineJoiner {
+  private readonly quietMs: number;
+  private readonly maxLines: number;
+  /** One entry per source with a record pending; removed when the record is flushed. */
+  private readonly pending = new Map<string, SourceState>();
+  private dropped = 0;
+
+  constructor(options: MultilineOptions = {}) {
+    this.quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
+    this.maxLines = Math.max(1, options.maxLines ?? DEFAULT_MAX_LINES);
+  }
+
+  /** Continuation lines beyond `maxLines`, counted rather than kept. */
+  get droppedLines(): number {
+    return this.dropped;
+  }
+
+  /** Feeds one source's lines; returns the records completed by them (a record completes when the next starts). */
+  push(source: string, lines: string[], arrivedAt: number): string[][] {
+    if (lines.length === 0) return [];
+    const completed: string[][] = [];
+    let state = this.pending.get(source);
+    for (const line of lines) {
+      if (state !== undefined && continues(state, line)) {
+        this.append(state, line);
+      } else {
+        if (state !== undefined) completed.push(state.record.lines);
+        state = startRecord(line, arrivedAt);
+      }
+    }
+    state!.lastArrivedAt = arrivedAt;
+    this.pending.set(source, state!);
+    return completed;
+  }
+
+  /** Records whose source has been quiet for quietMs by `now` (call periodically in live mode). */
+  flushIdle(now: number): FlushedRecord[] {
+    const flushed: FlushedRecord[] = [];
+    for (const [source, state] of this.pending) {
+      if (now - state.lastArrivedAt < this.quietMs) continue;
+      flushed.push({ source, lines: state.record.lines, firstArrivedAt: state.record.firstArrivedAt });
+      this.pending.delete(source);
+    }
+    return flushed;
+  }
+
+  /** Everything pending (end of input). */
+  flushAll(): FlushedRecord[] {
+    const flushed: FlushedRecord[] = [];
+    for (const [source, state] of this.pending) {
+      flushed.push({ source, lines: state.record.lines, firstArrivedAt: state.record.firstArrivedAt });
+    }
+    this.pending.clear();
+    return flushed;
+  }
+
+  private append(state: SourceState, line: string): void {
+    if (startsTraceback(line)) state.inTraceback = true;
+    else if (state.inTraceback && !startsWithSpace(line) && line.length > 0) state.inTraceback = false;
+    if (state.record.lines.length < this.maxLines) state.record.lines.push(line);
+    else this.dropped++;
+  }
+}
+
+function startRecord(line: string, arrivedAt: number): SourceState {
+  return {
+    record: { lines: [line], firstArrivedAt: arrivedAt },
+    lastArrivedAt: arrivedAt,
+    headed: startsHeader(line),
+    inTraceback: startsTraceback(line),
+  };
+}
+
+/** Whether `line` belongs to the pending record rather than starting a new one. */
+function continues(state: SourceState, line: string): boolean {
+  if (line.length === 0 || startsWithSpace(line)) return true; // blank and indented lines never start a record
+  if (isPhpTraceLine(line)) return true;
+  if (startsHeader(line)) return false;
+  return state.headed || state.inTraceback || hasContinuationShape(line);
+}
+
+function startsWithSpace(line: string): boolean {
+  const code = line.charCodeAt(0);
+  return code === 32 || code === 9;
+}
+
+function startsTraceback(line: string): boolean {
+  return line.startsWith('Traceback (most recent call last):');
+}
+
+/** Lines that continue a record even without a header before them (Java, Python, PHP on stderr). */
+const CONTINUATION_PREFIXES = [
+  'Stack trace:', 'Caused by: ', 'Suppressed: ', 'Traceback (most recent call last):',
+  'During handling of the above exception', 'The above exception was the direct cause', '... ',
+];
+
+function hasContinuationShape(line: string): boolean {
+  if (line.charCodeAt(0) === 35 /* # */ && isDigit(line.charCodeAt(1))) return true; // PHP `#0 /path…`
+  return CONTINUATION_PREFIXES.some((prefix) => line.startsWith(prefix));
+}
+
+/** Bracketed fields skipped before looking for a PHP trace line (`[date] [level] [pid] [client]`). */
+const MAX_BRACKET_FIELDS = 6;
+
+/**
+ * PHP trace lines, with or without the date (and Apache fields) PHP puts before each:
+ * `PHP Stack trace:`, `PHP   1. {main}() …` (Xdebug), and the date-stamped forms of
+ * `Stack trace:`, `#0 …` and `  thrown in …` that some setups write.
+ */
+function isPhpTraceLine(line: string): boolean {
+  let p = 0;
+  for (let field = 0; field < MAX_BRACKET_FIELDS && line.charCodeAt(p) === 91 /* [ */; field++) {
+    const close = line.indexOf(']', p);
+    if (close < 0) return false;
+    p = close + 1;
+    while (line.charCodeAt(p) === 32) p++;
+  }
+  if (line.startsWith('PHP Stack trace:', p) || isXdebugFrame(line, p)) return true;
+  if (p === 0) return false;
+  return line.startsWith('Stack trace:', p) || line.startsWith('thrown in ', p)
+    || (line.charCodeAt(p) === 35 /* # */ && isDigit(line.charCodeAt(p + 1)));
+}
+
+/** `PHP   12. name() /path:line` */
+function isXdebugFrame(line: string, start: number): boolean {
+  if (!line.startsWith('PHP ', start)) return false;
+  let p = start + 4;
+  while (line.charCodeAt(p) === 32) p++;
+  const digits = p;
+  while (isDigit(line.charCodeAt(p))) p++;
+  return p > digits && line.charCodeAt(p) === 46 /* . */;
+}
+
+/**
+ * A line that opens a record of its own: a date prefix (PHP, Monolog, Apache, ISO, nginx), a
+ * syslog PRI or BSD month-day time, a JSON object, or a PHP error label on stderr.
+ */
+function startsHeader(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (first === 91 /* [ */) return isDigit(line.charCodeAt(1)) ? isBracketedDate(line) : isApacheDate(line);
+  if (isDigit(first)) return isNumericDate(line, 0);
+  if (first === 60 /* < */) return isPriority(line);
+  if (first === 123 /* { */) return true;
+  if (line.startsWith('PHP ')) return isUpper(line.charCodeAt(4));
+  return isMonthDayTime(line, 0);
+}
+
+/** `[23-Nov-2026` or `[2026-11-24`. */
+function isBracketedDate(line: string): boolean {
+  if (line.charCodeAt(3) === 45 /* - */) return isDigit(line.charCodeAt(2)) && isMonthName(line, 4) && line.charCodeAt(7) === 45;
+  return isNumericDate(line, 1);
+}
+
+/** `[Tue Nov 24 `. */
+function isApacheDate(line: string): boolean {
+  return isUpper(line.charCodeAt(1)) && line.charCodeAt(4) === 32 && isMonthName(line, 5) && line.charCodeAt(8) === 32;
+}
+
+/** `2026-11-24` or `2026/11/24` at `start`. */
+function isNumericDate(line: string, start: number): boolean {
+  for (let i = start; i < start + 4; i++) if (!isDigit(line.charCodeAt(i))) return false;
+  const separator = line.charCodeAt(start + 4);
+  return (separator === 45 || separator === 47) && line.charCodeAt(start + 7) === separator
+    && isDigit(line.charCodeAt(start + 5)) && isDigit(line.charCodeAt(start + 8));
+}
+
+/** `<34>`. */
+function isPriority(line: string): boolean {
+  const close = line.indexOf('>');
+  if (close < 2 || close > 4) return false;
+  for (let i = 1; i < close; i++) if (!isDigit(line.charCodeAt(i))) return false;
+  return true;
+}
+
+/** `Nov 24 01:05:25` / `Nov  4 01:05:25`. */
+function isMonthDayTime(line: string, start: number): boolean {
+  return isMonthName(line, start) && line.charCodeAt(start + 3) === 32 && line.charCodeAt(start + 9) === 58
+    && line.charCodeAt(start + 12) === 58;
+}
+
+const MONTH_NAMES = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+
+function isMonthName(line: string, start: number): boolean {
+  return isUpper(line.charCodeAt(start)) && MONTH_NAMES.has(line.slice(start, start + 3));
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
