@@ -24,7 +24,6 @@ export interface SplitterTally {
 }
 
 export class LineSplitter {
-  readonly tally: SplitterTally = { truncated: 0, nulRuns: 0 };
   private readonly maxLineBytes: number;
   /** Bytes of the line not yet ended by a newline; at most maxLineBytes + 2 bytes in total. */
   private held: Buffer[] = [];
@@ -36,7 +35,11 @@ export class LineSplitter {
   /** True while inside a NUL run that is already counted, so a run split across reads counts once. */
   private inNulRun = false;
 
-  constructor(maxLineBytes: number = DEFAULT_MAX_LINE_BYTES) {
+  /** `tally` may be shared by many splitters so a follower sums all its files in one place. */
+  constructor(
+    maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+    readonly tally: SplitterTally = { truncated: 0, nulRuns: 0 },
+  ) {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 4) {
       throw new Error(`maxLineBytes must be an integer of at least 4, got ${maxLineBytes}`);
     }

@@ -1,0 +1,568 @@
+/**
+ * `tail -F` done right, for many files at once.
+ *
+ * Correctness never rests on watcher events: each followed file is an open fd keyed by
+ * (dev, ino), read from its stored offset to EOF whenever anything hints at a change, and a
+ * periodic stat/fstat reconcile catches whatever the events missed. chokidar events and the glob
+ * re-scan only decide *when* to look.
+ */
+import { statSync, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { PatternSet } from './discovery.js';
+import { compileHostPattern, type HostOfPath } from './hosts.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
+import { findSinceOffset, type LineTime } from './since.js';
+import type { LineBatch, SourceCounters } from './types.js';
+
+/** How often every followed path is stat-ed and every open file fstat-ed (ms): the most a missed event costs. */
+export const DEFAULT_RECONCILE_MS = 250;
+/** How long a renamed or deleted file is still read after it left its path (ms), as Fluent Bit's rotate_wait. */
+export const DEFAULT_ROTATE_WAIT_MS = 5_000;
+/** How often globs are expanded again to find new files and host directories (ms), as Vector's glob cooldown. */
+export const DEFAULT_RESCAN_MS = 1_000;
+/** Bytes read from one file per turn, so one firehose file cannot starve the others. */
+const READ_BUDGET_BYTES = 1024 * 1024;
+/** Bytes per read call: one batch per read. */
+const READ_CHUNK_BYTES = 256 * 1024;
+/** Bytes kept from just before the offset: if they change, the file was truncated and rewritten (Fluent Bit's offset marker). */
+const OFFSET_MARKER_BYTES = 32;
+/** chokidar's stat-polling interval when polling (ms): its default. */
+const POLL_INTERVAL_MS = 100;
+
+export interface FollowOptions {
+  /** Paths and globs. */
+  patterns: string[];
+  /** Where files present at start begin; files that appear later are always read from their start. */
+  start: 'end' | 'beginning' | { sinceMs: number; now: number; lineTime: LineTime };
+  /** `logs/{host}/*.log` or a regex with a `(?<host>…)` group; see hosts.ts. */
+  hostPattern?: string;
+  /** Longest line kept, in bytes; default 65536. */
+  maxLineBytes?: number;
+  /** Reconcile period in ms; default 250. */
+  reconcileMs?: number;
+  /** chokidar stat polling instead of inotify, for network filesystems (and tests of the polling path). */
+  usePolling?: boolean;
+  /** One line per problem, logged by the caller; each is also counted in `errors`. */
+  onWarning?: (message: string) => void;
+  /** Added: how long a rotated or deleted file keeps being read, in ms; default 5000. */
+  rotateWaitMs?: number;
+  /** Added: glob re-scan period in ms; default 1000. */
+  rescanMs?: number;
+  /** Added: directory relative patterns and host patterns are resolved against; default process.cwd(). */
+  cwd?: string;
+}
+
+/** What `files()` reports for each open file. */
+export interface FollowedFile {
+  path: string;
+  host: string | undefined;
+  dev: number;
+  ino: number;
+  offset: number;
+  size: number;
+}
+
+/** One open file. */
+interface Tail {
+  /** `${dev}:${ino}`: the file's identity, whatever its name now. */
+  key: string;
+  dev: number;
+  ino: number;
+  handle: FileHandle;
+  /** Absolute paths that currently resolve to this file; empty once it was renamed away or deleted. */
+  boundTo: Set<string>;
+  /** The path as matched, for `batch.source`. */
+  display: string;
+  host: string | undefined;
+  offset: number;
+  size: number;
+  /** Last seen mtime: a change with the size equal to the offset may be a rewrite to the same length. */
+  mtimeMs: number;
+  /** The up to 32 bytes before `offset`. */
+  marker: Buffer;
+  splitter: LineSplitter;
+  /** When the file lost its last path (ms); it is read until rotate-wait passes, then closed. */
+  detachedAt: number | undefined;
+  /** Needs a read this turn. */
+  dirty: boolean;
+}
+
+type StartMode = 'initial' | 'discovered';
+
+export class FileFollower {
+  private readonly patterns: PatternSet;
+  private readonly hostOf: HostOfPath | undefined;
+  private readonly maxLineBytes: number;
+  private readonly rotateWaitMs: number;
+  private readonly tally: SplitterTally = { truncated: 0, nulRuns: 0 };
+  private readonly totals = { lines: 0, bytes: 0, errors: 0 };
+  /** Open files by identity. */
+  private readonly tails = new Map<string, Tail>();
+  /** Which open file each followed path resolves to. */
+  private readonly bindings = new Map<string, Tail>();
+  /** Paths to follow (absolute → as matched). Bounded: a glob match that vanished is forgotten. */
+  private readonly known = new Map<string, string>();
+  /** Plain paths from the patterns: always followed, even while missing. */
+  private readonly pinned = new Set<string>();
+  private readonly dirtyPaths = new Set<string>();
+  /** Warnings already given, so a persistent problem is reported once (cleared when it goes away). */
+  private readonly warned = new Set<string>();
+  private readonly watchedBases = new Set<string>();
+  private readonly readBuffer = Buffer.alloc(READ_CHUNK_BYTES);
+  private watcher: FSWatcher | undefined;
+  private polling: boolean;
+  private timers: NodeJS.Timeout[] = [];
+  private running: Promise<void> | undefined;
+  private turnRequested = false;
+  private closed = false;
+
+  constructor(
+    private readonly options: FollowOptions,
+    private readonly onBatch: (batch: LineBatch) => void,
+  ) {
+    const cwd = options.cwd ?? process.cwd();
+    this.patterns = new PatternSet(options.patterns, cwd);
+    this.hostOf = options.hostPattern === undefined ? undefined : compileHostPattern(options.hostPattern, cwd);
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.rotateWaitMs = options.rotateWaitMs ?? DEFAULT_ROTATE_WAIT_MS;
+    this.polling = options.usePolling ?? false;
+  }
+
+  /** Resolves once the files present now are open and positioned, and the watcher is ready. */
+  async start(): Promise<void> {
+    for (const plain of this.patterns.plainPaths()) {
+      this.pinned.add(plain.absolute);
+      this.known.set(plain.absolute, plain.display);
+      this.dirtyPaths.add(plain.absolute);
+    }
+    await this.rescan();
+    for (const absolute of [...this.dirtyPaths]) await this.syncPath(absolute, 'initial');
+    this.dirtyPaths.clear();
+    await this.startWatcher();
+    const reconcileMs = this.options.reconcileMs ?? DEFAULT_RECONCILE_MS;
+    const rescanMs = this.options.rescanMs ?? DEFAULT_RESCAN_MS;
+    this.timers.push(
+      setInterval(() => this.reconcile(), reconcileMs),
+      setInterval(() => this.rescanThenRead(), rescanMs),
+    );
+    this.schedule();
+  }
+
+  counters(): SourceCounters {
+    return {
+      lines: this.totals.lines,
+      bytes: this.totals.bytes,
+      truncated: this.tally.truncated,
+      dropped: this.tally.nulRuns,
+      files: this.tails.size,
+      errors: this.totals.errors,
+    };
+  }
+
+  files(): FollowedFile[] {
+    return [...this.tails.values()].map((tail) => ({
+      path: tail.display,
+      host: tail.host,
+      dev: tail.dev,
+      ino: tail.ino,
+      offset: tail.offset,
+      size: tail.size,
+    }));
+  }
+
+  /** Stops watching and closes every file. Held partial lines stay unemitted: the writer may still finish them. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.watcher?.close();
+    await this.running;
+    await Promise.all([...this.tails.values()].map((tail) => tail.handle.close().catch(() => undefined)));
+    this.tails.clear();
+    this.bindings.clear();
+  }
+
+  // ── scheduling ──────────────────────────────────────────────────────────────────────────────
+
+  /** Runs turns one at a time until nothing is left to do. */
+  private schedule(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.turnRequested = true;
+      return;
+    }
+    this.running = this.runTurns()
+      .catch((error: unknown) => this.warn(`follower: ${describe(error)}`))
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  private async runTurns(): Promise<void> {
+    do {
+      this.turnRequested = false;
+      await this.turn();
+    } while (!this.closed && (this.turnRequested || this.dirtyPaths.size > 0 || this.anyTailDirty()));
+  }
+
+  private anyTailDirty(): boolean {
+    for (const tail of this.tails.values()) if (tail.dirty) return true;
+    return false;
+  }
+
+  /** One pass: settle which file each hinted path is, then read each file that may have news, ≤ 1 MiB each. */
+  private async turn(): Promise<void> {
+    const paths = [...this.dirtyPaths];
+    this.dirtyPaths.clear();
+    for (const absolute of paths) {
+      if (this.closed) return;
+      await this.syncPath(absolute, 'discovered');
+    }
+    for (const tail of [...this.tails.values()]) {
+      if (this.closed) return;
+      if (!tail.dirty) continue;
+      tail.dirty = false;
+      await this.readTurn(tail);
+    }
+  }
+
+  /** The backstop for missed events: look at every path and every open file. */
+  private reconcile(): void {
+    for (const absolute of this.known.keys()) this.dirtyPaths.add(absolute);
+    for (const tail of this.tails.values()) tail.dirty = true;
+    this.schedule();
+  }
+
+  // ── discovery and watching ──────────────────────────────────────────────────────────────────
+
+  /** Expands the globs again; new paths are marked for a look, new base directories get watched. */
+  private async rescan(): Promise<void> {
+    if (this.closed) return;
+    for (const entry of await this.patterns.scan()) {
+      if (entry.isDirectory) {
+        this.warnOnce(`directory:${entry.absolute}`, `${entry.display}: is a directory, not a log file; skipped`);
+        continue;
+      }
+      if (!this.known.has(entry.absolute)) {
+        this.known.set(entry.absolute, entry.display);
+        this.dirtyPaths.add(entry.absolute);
+      }
+    }
+    this.watchNewBases();
+  }
+
+  private rescanThenRead(): void {
+    this.rescan()
+      .then(() => this.schedule())
+      .catch((error: unknown) => this.warnOnce(`rescan:${errorCode(error) ?? describe(error)}`, `finding log files failed: ${describe(error)}`));
+  }
+
+  private async startWatcher(): Promise<void> {
+    const watcher = watch([], {
+      ignoreInitial: true,
+      usePolling: this.polling,
+      interval: POLL_INTERVAL_MS,
+      awaitWriteFinish: false, // a log that is always being written never looks finished
+      ignored: (candidate) => !this.patterns.isRelevant(path.resolve(candidate)),
+    });
+    this.watcher = watcher;
+    const hint = (changed: string) => this.onFileHint(changed);
+    watcher.on('add', hint).on('change', hint).on('unlink', hint);
+    watcher.on('addDir', () => this.rescanThenRead());
+    watcher.on('unlinkDir', (removed) => this.onDirectoryGone(path.resolve(removed)));
+    watcher.on('error', (error) => this.onWatchError(error));
+    this.watchedBases.clear();
+    const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    if (this.watchNewBases() > 0) await ready;
+  }
+
+  /** Adds base directories that exist now and are not watched yet; returns how many. */
+  private watchNewBases(): number {
+    if (this.watcher === undefined || this.closed) return 0;
+    const fresh = this.patterns.watchBases().filter((base) => !this.watchedBases.has(base) && isDirectorySync(base));
+    for (const base of fresh) this.watchedBases.add(base);
+    if (fresh.length > 0) this.watcher.add(fresh);
+    return fresh.length;
+  }
+
+  private onFileHint(changed: string): void {
+    const absolute = path.resolve(changed);
+    if (!this.known.has(absolute)) {
+      const display = this.patterns.match(absolute);
+      if (display === undefined) return;
+      this.known.set(absolute, display);
+    }
+    this.dirtyPaths.add(absolute);
+    this.schedule();
+  }
+
+  private onDirectoryGone(directory: string): void {
+    // A removed base directory is watched again once it reappears (the rescan adds it).
+    if (this.watchedBases.delete(directory)) this.watcher?.unwatch(directory);
+    const inside = directory + path.sep;
+    for (const absolute of this.known.keys()) if (absolute.startsWith(inside)) this.dirtyPaths.add(absolute);
+    this.schedule();
+  }
+
+  /** Watch limits (ENOSPC: inotify watches; EMFILE: fds) switch to stat polling instead of going blind. */
+  private onWatchError(error: unknown): void {
+    const code = errorCode(error);
+    if ((code === 'ENOSPC' || code === 'EMFILE') && !this.polling) {
+      this.warn(`file watching hit a system limit (${code}); switching to polling. Raise fs.inotify.max_user_watches or ulimit -n to avoid it`);
+      this.polling = true;
+      const old = this.watcher;
+      this.watcher = undefined;
+      void old
+        ?.close()
+        .then(() => (this.closed ? undefined : this.startWatcher()))
+        .catch((closeError: unknown) => this.warn(`file watcher restart failed: ${describe(closeError)}`));
+      return;
+    }
+    this.warnOnce(`watch:${code ?? describe(error)}`, `file watcher error: ${describe(error)}`);
+  }
+
+  // ── paths to files ──────────────────────────────────────────────────────────────────────────
+
+  /** Settles which file `absolute` names now: the same one, a new one (rotation), or none (deleted). */
+  private async syncPath(absolute: string, mode: StartMode): Promise<void> {
+    const display = this.known.get(absolute);
+    if (display === undefined) return;
+    let stats: Stats;
+    try {
+      stats = await stat(absolute);
+    } catch (error) {
+      this.unbind(absolute);
+      if (isGone(error)) {
+        this.warned.delete(`open:${absolute}`);
+        if (!this.pinned.has(absolute)) this.known.delete(absolute);
+      } else {
+        this.warnOnce(`open:${absolute}`, `${display}: ${describe(error)}`);
+      }
+      return;
+    }
+    if (!stats.isFile()) {
+      this.unbind(absolute);
+      const what = stats.isDirectory() ? 'is a directory, not a log file' : 'is not a regular file';
+      this.warnOnce(`directory:${absolute}`, `${display}: ${what}; skipped`);
+      return;
+    }
+    const key = identity(stats);
+    const bound = this.bindings.get(absolute);
+    if (bound?.key === key) {
+      bound.dirty = true;
+      return;
+    }
+    this.unbind(absolute);
+    const tail = this.tails.get(key) ?? (await this.openTail(absolute, display, mode));
+    if (tail !== undefined) this.bind(absolute, display, tail);
+  }
+
+  private bind(absolute: string, display: string, tail: Tail): void {
+    if (tail.boundTo.size === 0) {
+      // Reached again under a name (e.g. a rotated file that a glob also matches): same offset, no re-read.
+      tail.display = display;
+      tail.host = this.hostOf?.(display);
+      tail.detachedAt = undefined;
+    }
+    tail.boundTo.add(absolute);
+    tail.dirty = true;
+    this.bindings.set(absolute, tail);
+  }
+
+  /** The path no longer names this file; a file with no name left is drained for rotate-wait, then closed. */
+  private unbind(absolute: string): void {
+    const tail = this.bindings.get(absolute);
+    if (tail === undefined) return;
+    this.bindings.delete(absolute);
+    tail.boundTo.delete(absolute);
+    tail.dirty = true;
+    if (tail.boundTo.size === 0) tail.detachedAt = Date.now();
+  }
+
+  private async openTail(absolute: string, display: string, mode: StartMode): Promise<Tail | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await open(absolute, 'r');
+    } catch (error) {
+      if (!isGone(error)) this.warnOnce(`open:${absolute}`, `${display}: ${describe(error)}`);
+      return undefined;
+    }
+    this.warned.delete(`open:${absolute}`);
+    const stats = await handle.stat();
+    const key = identity(stats);
+    const existing = this.tails.get(key);
+    if (existing !== undefined) {
+      // The path changed between stat and open, to a file already followed.
+      await handle.close();
+      return existing;
+    }
+    const offset = mode === 'initial' ? await this.initialOffset(handle, stats.size) : 0;
+    const tail: Tail = {
+      key,
+      dev: stats.dev,
+      ino: stats.ino,
+      handle,
+      boundTo: new Set(),
+      display,
+      host: this.hostOf?.(display),
+      offset,
+      size: stats.size,
+      mtimeMs: stats.mtimeMs,
+      marker: await readMarker(handle, offset),
+      splitter: new LineSplitter(this.maxLineBytes, this.tally),
+      detachedAt: undefined,
+      dirty: true,
+    };
+    this.tails.set(key, tail);
+    return tail;
+  }
+
+  private async initialOffset(handle: FileHandle, size: number): Promise<number> {
+    const start = this.options.start;
+    if (start === 'beginning') return 0;
+    if (start === 'end') return this.startOfLastLine(handle, size);
+    return findSinceOffset(handle, size, start.now - start.sinceMs, start.lineTime, this.maxLineBytes);
+  }
+
+  /**
+   * "From the end", but a line still being written at start is read whole once finished rather
+   * than as a fragment: back up to its start when it is within the line cap.
+   */
+  private async startOfLastLine(handle: FileHandle, size: number): Promise<number> {
+    const length = Math.min(size, this.maxLineBytes);
+    if (length === 0) return size;
+    const tailBytes = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(tailBytes, 0, length, size - length);
+    const newline = tailBytes.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (newline >= 0) return size - length + newline + 1;
+    return size <= this.maxLineBytes ? 0 : size;
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────────────────────────
+
+  private async readTurn(tail: Tail): Promise<void> {
+    try {
+      const more = await this.readSome(tail);
+      if (more) {
+        tail.dirty = true;
+        return;
+      }
+      if (tail.detachedAt !== undefined && Date.now() - tail.detachedAt >= this.rotateWaitMs) await this.retire(tail);
+    } catch (error) {
+      // Kept open: closing and reopening would read it again from 0. Retried every reconcile.
+      this.warnOnce(`read:${tail.key}`, `${tail.display}: read failed (${describe(error)}); retrying`);
+    }
+  }
+
+  /** Reads up to the per-turn budget from the offset; true when more is waiting. */
+  private async readSome(tail: Tail): Promise<boolean> {
+    const stats = await tail.handle.stat();
+    const touched = stats.size > tail.offset || (stats.size === tail.offset && stats.mtimeMs !== tail.mtimeMs);
+    tail.size = stats.size;
+    tail.mtimeMs = stats.mtimeMs;
+    // Shrunk: truncated (copytruncate). Not shrunk but the bytes before the offset changed: truncated and rewritten.
+    if (stats.size < tail.offset || (touched && !(await markerStillMatches(tail)))) this.restartFromZero(tail);
+    let budget = READ_BUDGET_BYTES;
+    while (budget > 0 && !this.closed) {
+      const { bytesRead } = await tail.handle.read(this.readBuffer, 0, Math.min(READ_CHUNK_BYTES, budget), tail.offset);
+      if (bytesRead === 0) return false;
+      const chunk = this.readBuffer.subarray(0, bytesRead);
+      tail.marker = nextMarker(tail.marker, chunk);
+      tail.offset += bytesRead;
+      tail.size = Math.max(tail.size, tail.offset);
+      budget -= bytesRead;
+      this.totals.bytes += bytesRead;
+      const lines: string[] = [];
+      tail.splitter.push(chunk, lines);
+      this.emit(tail, lines);
+    }
+    return true;
+  }
+
+  /** Truncated (copytruncate) or rewritten: the held partial line belonged to the old content; emit it and start over. */
+  private restartFromZero(tail: Tail): void {
+    const lines: string[] = [];
+    tail.splitter.end(lines);
+    this.emit(tail, lines);
+    tail.offset = 0;
+    tail.marker = Buffer.alloc(0);
+  }
+
+  /** Closes a file for good; a partial last line is emitted, since no writer will finish it here. */
+  private async retire(tail: Tail): Promise<void> {
+    this.tails.delete(tail.key);
+    for (const absolute of tail.boundTo) this.bindings.delete(absolute);
+    const lines: string[] = [];
+    tail.splitter.end(lines);
+    this.emit(tail, lines);
+    await tail.handle.close().catch(() => undefined);
+  }
+
+  private emit(tail: Tail, lines: string[]): void {
+    if (lines.length === 0) return;
+    this.totals.lines += lines.length;
+    this.onBatch({ source: tail.display, host: tail.host, lines, arrivedAt: Date.now() });
+  }
+
+  // ── warnings ────────────────────────────────────────────────────────────────────────────────
+
+  private warn(message: string): void {
+    this.totals.errors++;
+    this.options.onWarning?.(message);
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
+
+function identity(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+async function readMarker(handle: FileHandle, offset: number): Promise<Buffer> {
+  const length = Math.min(offset, OFFSET_MARKER_BYTES);
+  const marker = Buffer.alloc(length);
+  if (length > 0) await handle.read(marker, 0, length, offset - length);
+  return marker;
+}
+
+async function markerStillMatches(tail: Tail): Promise<boolean> {
+  if (tail.marker.length === 0) return true;
+  const now = await readMarker(tail.handle, tail.offset);
+  return now.equals(tail.marker);
+}
+
+function nextMarker(previous: Buffer, chunk: Buffer): Buffer {
+  if (chunk.length >= OFFSET_MARKER_BYTES) return Buffer.from(chunk.subarray(chunk.length - OFFSET_MARKER_BYTES));
+  const joined = Buffer.concat([previous, chunk]);
+  return joined.subarray(Math.max(0, joined.length - OFFSET_MARKER_BYTES));
+}
+
+function isDirectorySync(directory: string): boolean {
+  try {
+    return statSync(directory).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** The path is not there (now): not worth a warning, since logs come and go. */
+function isGone(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function describe(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return code !== undefined && !message.includes(code) ? `${code}: ${message}` : message;
+}

@@ -1,0 +1,51 @@
+/** Shared by the tail tests: temp dirs, a batch collector, and a polling wait (no fixed sleeps). */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { LineBatch } from '../../src/tail/types.js';
+
+/** Polls `check` with doubling delays (5 ms … 320 ms) until it holds or the deadline passes, like coreutils' retry_delay_. */
+export async function waitUntil(check: () => boolean, what: string, deadlineMs = 15_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  let delay = 5;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 320);
+  }
+}
+
+/** Collects batches; `lines()` flattens them in arrival order. */
+export class Collector {
+  readonly batches: LineBatch[] = [];
+  readonly onBatch = (batch: LineBatch): void => {
+    this.batches.push(batch);
+  };
+
+  lines(): string[] {
+    return this.batches.flatMap((batch) => batch.lines);
+  }
+
+  has(lines: string[]): boolean {
+    const seen = new Set(this.lines());
+    return lines.every((line) => seen.has(line));
+  }
+}
+
+/** Sorted copy, for comparing what was written with what was seen as multisets (each line exactly once). */
+export function multiset(lines: string[]): string[] {
+  return [...lines].sort();
+}
+
+export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'logwatch-tail-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function numbered(prefix: string, count: number, from = 1): string[] {
+  return Array.from({ length: count }, (_, index) => `${prefix}${from + index}`);
+}
+
+export function asText(lines: string[]): string {
+  return lines.map((line) => `${line}\n`).join('');
+}
