@@ -17,11 +17,12 @@ export interface HeaderProps {
 
 export function Header({ snapshot, title, deployWindowMs, paused }: HeaderProps) {
   const { stats } = snapshot;
+  // Most telling first: a narrow terminal cuts from the end.
   const parts = [
-    snapshot.mode === 'replay' && snapshot.finished ? 'replay finished' : snapshot.mode,
+    deployText(snapshot, deployWindowMs),
     `${formatCount(stats.hosts)} ${stats.hosts === 1 ? 'host' : 'hosts'}`,
     `${formatRate(stats.linesPerSecond)} lines/s`,
-    deployText(snapshot, deployWindowMs),
+    snapshot.mode === 'replay' && snapshot.finished ? 'replay finished' : snapshot.mode,
   ];
   return (
     <Text wrap="truncate-end">
@@ -38,8 +39,6 @@ function deployText(snapshot: PipelineSnapshot, deployWindowMs: number): string 
   const deploy = lastDeploy(snapshot.deploys);
   if (deploy === undefined) return 'no deploy yet · rolling baseline';
   const age = snapshot.at - deploy.at;
-  const window = age < deployWindowMs
-    ? `in its window ${formatDuration(age)}/${formatDuration(deployWindowMs)}`
-    : 'window over · rolling baseline';
-  return `deploy ${formatDeploy(deploy)} ${formatDuration(age)} ago · ${window}`;
+  const window = age < deployWindowMs ? `in window, ${formatDuration(deployWindowMs - age)} left` : 'window over';
+  return `deploy ${formatDeploy(deploy)} ${formatDuration(age)} ago (${window})`;
 }

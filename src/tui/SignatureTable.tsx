@@ -9,7 +9,8 @@ import { formatAgeShort, formatBaseline, formatCount, formatRatio } from './form
 import { HighlightedText } from './HighlightedText.js';
 import { tableLayout, visibleWindow, type Column } from './layout.js';
 import { Sparkline } from './Sparkline.js';
-import { LOG_LEVEL_LABEL, logLevelStyle, newBadgeStyle, useTheme } from './theme.js';
+import { LOG_LEVEL_LABEL, logLevelStyle, newBadgeStyle, tellingStyle, useTheme } from './theme.js';
+import { visibleText } from '../pipeline/visible-text.js';
 
 export interface SignatureTableProps {
   /** Already ranked and filtered. */
@@ -104,7 +105,24 @@ function Cell({ column, signature, selected, at }: { column: Column; signature: 
     case 'hosts': return right(`${formatCount(signature.hosts)}/${formatCount(signature.hostsTotal)}`);
     case 'spark': return <Sparkline values={signature.sparkline} width={column.width - 1} color="cyan" />;
     case 'first': return right(formatAgeShort(at - signature.firstSeen));
-    case 'template': return <HighlightedText text={signature.template} telling={signature.telling} />;
+    case 'template': return <TemplateCell signature={signature} width={column.width} />;
   }
+}
+
+/**
+ * The template, with its telling values repeated in front when the template is too long for the
+ * cell: the number an engineer recognises must be on screen, not cut off at the right edge.
+ */
+function TemplateCell({ signature, width }: { signature: SignatureView; width: number }) {
+  const theme = useTheme();
+  const cut = visibleText(signature.template).length > width - 1;
+  const values = [...new Set(signature.telling.map((telling) => telling.value))];
+  return (
+    <Text>
+      {cut && values.length > 0 ? <Text {...tellingStyle(theme)}>{values.join(' ')}</Text> : null}
+      {cut && values.length > 0 ? ' │ ' : ''}
+      <HighlightedText text={signature.template} telling={signature.telling} />
+    </Text>
+  );
 }
 
