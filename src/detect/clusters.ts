@@ -158,9 +158,31 @@ function similarity(clusterTokens: readonly string[], tokens: readonly string[])
     const a = clusterTokens[i]!;
     const b = tokens[i]!;
     if (a === b) equal++;
-    else if (a !== ANY && (hasFreeNumber(a) || hasFreeNumber(b))) return -1;
+    else if (a !== ANY && !(looksVariable(a) || looksVariable(b))) return -1;
+    else if (hasFreeNumber(a) || hasFreeNumber(b)) return -1;
   }
   return equal / tokens.length;
+}
+
+/** Day and month names: parts of a date written out inside a message (`Fri Jun 17 07:07:00 2005`). */
+const CALENDAR_WORDS: ReadonlySet<string> = new Set([
+  'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun',
+  'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec',
+]);
+
+/**
+ * Whether a word looks like a value rather than a word of the message: it has a digit, a
+ * placeholder, a path or address separator (`/`, `@`, `:`), or a dot inside (`db3.example.com`).
+ * Two plain words (`Started`/`Paused`, `HTTPS`/`SOCKS5`) name different events and never merge.
+ */
+function looksVariable(word: string): boolean {
+  if (CALENDAR_WORDS.has(word)) return true;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 60 || c === 47 || c === 64) return true;
+    if ((c === 46 || c === 58) && i > 0 && i < word.length - 1 && word.charCodeAt(i + 1) !== c) return true;
+  }
+  return false;
 }
 
 /** Whether a word has digits not glued to a preceding letter (`500`, `code=500`; not `ssh2`). */

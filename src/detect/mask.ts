@@ -63,6 +63,15 @@ const SIZE_UNITS: ReadonlySet<string> = new Set([
   'bytes',
 ]);
 
+/** Unit words that, right after a number, make it a size or a duration (`5.2 KB`, `12 ms`). */
+const SIZE_WORDS: ReadonlySet<string> = new Set(['B', 'KB', 'kB', 'KiB', 'MB', 'MiB', 'GB', 'GiB', 'TB', 'bytes']);
+const DURATION_WORDS: ReadonlySet<string> = new Set([
+  'ns', 'us', 'ms', 'msecs', 'sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes', 'hours', 'days',
+]);
+
+/** Words whose next word is a name that varies (`user root`, `host db3`, `table listings`). */
+const VALUE_NAMING_WORDS: ReadonlySet<string> = new Set(['user', 'username', 'host', 'hostname', 'table']);
+
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
 const isAlnum = (c: number): boolean => isDigit(c) || isLetter(c);
@@ -109,11 +118,17 @@ class LineMasker {
         if (isDigit(c) || c === 61 || c === 64) needsWork = true;
         j++;
       }
+      if (this.foldUnitWord(i, j)) {
+        i = j;
+        continue;
+      }
       if (this.template.length > 0) this.template += ' ';
       const first = line.charCodeAt(i);
       const quotedEnd = first === 34 || first === 39 ? this.quotedSpanEnd(i, j) : -1;
       if (quotedEnd > 0) {
         j = this.emitQuotedSpan(i, quotedEnd);
+      } else if (this.previousWordNamesValue()) {
+        this.template += this.maskNamedValue(line.slice(i, j));
       } else if (needsWork) {
         this.template += this.maskWord(line.slice(i, j));
       } else {
@@ -124,6 +139,40 @@ class LineMasker {
       i = j;
     }
     return { template: this.template, values: this.values, telling: this.telling };
+  }
+
+  /**
+   * `5.2 KB`, `12 ms`: a unit word right after a masked number turns that number into one
+   * `<SIZE>`/`<DUR>` value, so `93.0 B` and `5.2 KB` share a template.
+   */
+  private foldUnitWord(start: number, end: number): boolean {
+    if (!this.template.endsWith(NUM) || this.previousEnd !== start - 1) return false;
+    let unitEnd = end;
+    while (unitEnd > start && isCloser(this.line.charCodeAt(unitEnd - 1))) unitEnd--;
+    const unit = this.line.slice(start, unitEnd);
+    const placeholder = SIZE_WORDS.has(unit) ? SIZE : DURATION_WORDS.has(unit) ? DUR : undefined;
+    if (placeholder === undefined) return false;
+    this.template = this.template.slice(0, -NUM.length) + placeholder + this.line.slice(unitEnd, end);
+    this.values[this.values.length - 1] += ' ' + unit;
+    this.previousStart = start;
+    this.previousEnd = end;
+    return true;
+  }
+
+  private previousWordNamesValue(): boolean {
+    const length = this.previousEnd - this.previousStart;
+    if (length < 4 || length > 8) return false;
+    return VALUE_NAMING_WORDS.has(this.line.slice(this.previousStart, this.previousEnd).toLowerCase());
+  }
+
+  /** The word after `user`, `host`, `table`: a name that varies, masked whole inside its punctuation. */
+  private maskNamedValue(word: string): string {
+    let s = 0;
+    let e = word.length;
+    while (s < e && isOpener(word.charCodeAt(s))) s++;
+    while (e > s && isCloser(word.charCodeAt(e - 1))) e--;
+    if (s === e) return word;
+    return word.slice(0, s) + this.mask(word.slice(s, e), ANY) + word.slice(e);
   }
 
   /**
@@ -281,13 +330,25 @@ class LineMasker {
       while (j < n && isAtomChar(core.charCodeAt(j))) j++;
       if (j > i) {
         const atom = core.slice(i, j);
-        out += hasDigit(atom) ? (this.classify(atom, previousWord) ?? this.maskPieces(atom, previousWord)) : atom;
+        out += hasDigit(atom) ? this.maskAtom(atom, previousWord) : atom;
         previousWord = kindHintOf(atom);
       }
       if (j < n) out += core[j];
       i = j + 1;
     }
     return out;
+  }
+
+  /** An atom whole if it is one value; else an address at its start (`10.1.2.3:50010:Got`), then pieces. */
+  private maskAtom(atom: string, hint: KindHint): string {
+    const whole = this.classify(atom, hint);
+    if (whole !== undefined) return whole;
+    const ipEnd = ipv4PrefixEnd(atom);
+    if (ipEnd > 0 && ipEnd < atom.length) {
+      const rest = atom.slice(ipEnd);
+      return this.mask(atom.slice(0, ipEnd), IP) + (hasDigit(rest) ? this.maskPieces(rest, undefined) : rest);
+    }
+    return this.maskPieces(atom, hint);
   }
 
   private maskPieces(atom: string, hint: KindHint): string {
@@ -297,10 +358,12 @@ class LineMasker {
     const n = atom.length;
     while (i < n) {
       let j = i;
+      // A minus that opens a piece is a sign (`blk_-123` → `blk_<NUM>`), not a separator.
+      if (atom.charCodeAt(j) === 45 && isDigit(atom.charCodeAt(j + 1))) j++;
       while (j < n && !isPieceBreak(atom.charCodeAt(j))) j++;
       if (j > i) {
         const piece = atom.slice(i, j);
-        out += isDigit(piece.charCodeAt(0)) ? this.maskPiece(piece, previousWord) : piece;
+        out += isDigit(piece.charCodeAt(piece.charCodeAt(0) === 45 ? 1 : 0)) ? this.maskPiece(piece, previousWord) : piece;
         previousWord = kindHintOf(piece);
       }
       if (j < n) out += atom[j];
@@ -404,6 +467,26 @@ function isIpv4(s: string): boolean {
   const digitsStart = ++i;
   while (i < s.length && isDigit(s.charCodeAt(i))) i++;
   return i > digitsStart && i === s.length;
+}
+
+/** End of an IPv4 address (with `:port`) at the start of `s`, or -1. */
+function ipv4PrefixEnd(s: string): number {
+  let i = 0;
+  for (let group = 0; group < 4; group++) {
+    const start = i;
+    while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+    if (i === start || i - start > 3) return -1;
+    if (group < 3) {
+      if (s.charCodeAt(i) !== 46) return -1;
+      i++;
+    }
+  }
+  if (isDigit(s.charCodeAt(i))) return -1;
+  if (s.charCodeAt(i) === 58 && isDigit(s.charCodeAt(i + 1))) {
+    i++;
+    while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  }
+  return i;
 }
 
 /** IPv6 (or MAC): hex groups of up to four separated by colons, with `::` or seven colons. */
