@@ -1,0 +1,119 @@
+/**
+ * When a signature is significantly above its baseline, when that began, and whether it is still
+ * going. Counts are tested over a few trailing spans that include the current partial bucket
+ * (a burst is seen within seconds, not when a bucket closes) and over the time since the deploy
+ * (a slow new error adds up). A span passes only when it is improbable under the baseline rate,
+ * a multiple of it, and above anything the signature did in its history — a cron job's burst
+ * that happened before is not news.
+ */
+import { bucketOf, peakSum, type BucketSeries } from './buckets.js';
+import type { Baseline } from './baseline.js';
+import type { Deploy } from './model.js';
+import { poissonSurprise, surpriseOf } from './score.js';
+import type { Thresholds } from './thresholds.js';
+
+/** Trailing spans tested, in buckets (with the default 10 s buckets: ~10 s, ~30 s, ~2 min). */
+export const TRAILING_SPANS: readonly number[] = [1, 3, 12];
+
+/** Shortest span a count is judged over, ms: a line at exactly a bucket edge must not divide by zero. */
+const MIN_SPAN_MS = 1_000;
+
+/** The span that made a count surprising. */
+export interface RiseEvidence {
+  fromBucket: number;
+  spanMs: number;
+  count: number;
+  expected: number;
+  /** −log10 of the Poisson tail. */
+  surprise: number;
+}
+
+export interface RiseQuery {
+  series: BucketSeries;
+  baseline: Baseline;
+  now: number;
+  /** The deploy whose window `now` is in, if any: its span is tested too. */
+  deploy: Deploy | null;
+  /** The fewest lines a span needs. */
+  minCount: number;
+  thresholds: Thresholds;
+}
+
+/** The most surprising span passing every guard, or null when the signature is at baseline. */
+export function strongestRise(query: RiseQuery): RiseEvidence | null {
+  const { series, baseline, now, thresholds } = query;
+  const nowBucket = bucketOf(now, thresholds.bucketMs);
+  const historyTo = bucketOf(baseline.to, thresholds.bucketMs);
+  const historyFrom = historyTo - Math.floor(thresholds.ringMs / thresholds.bucketMs);
+  const starts = TRAILING_SPANS.map((span) => nowBucket - span + 1);
+  if (query.deploy !== null) starts.push(bucketOf(query.deploy.at, thresholds.bucketMs));
+  let best: RiseEvidence | null = null;
+  for (const fromBucket of new Set(starts)) {
+    const evidence = testSpan(series, fromBucket, nowBucket, now, baseline.rate, thresholds.bucketMs);
+    if (evidence.count < query.minCount || evidence.count < thresholds.minRatio * evidence.expected) continue;
+    if (best !== null && evidence.surprise <= best.surprise) continue;
+    const peak = peakSum(series, Math.max(historyFrom, 0), historyTo, nowBucket - fromBucket + 1);
+    if (evidence.count <= thresholds.peakTolerance * peak) continue;
+    best = evidence;
+  }
+  return best;
+}
+
+function testSpan(series: BucketSeries, fromBucket: number, nowBucket: number, now: number, rate: number, bucketMs: number): RiseEvidence {
+  const spanMs = Math.max(MIN_SPAN_MS, now - fromBucket * bucketMs);
+  const count = series.sum(fromBucket, nowBucket + 1);
+  const expected = rate * spanMs;
+  return { fromBucket, spanMs, count, expected, surprise: poissonSurprise(count, expected) };
+}
+
+/**
+ * When the burst behind `evidence` began: the first line of the earliest elevated bucket, found
+ * by walking back from the tested span over elevated buckets no more than `quietMs` apart (a
+ * burst's lines may be sparse; a gap longer than that is a different story).
+ */
+export function findOnset(series: BucketSeries, evidence: RiseEvidence, now: number, rate: number, thresholds: Thresholds, earliest: number): number {
+  const { bucketMs, quietMs, elevatedP } = thresholds;
+  const nowBucket = bucketOf(now, bucketMs);
+  const elevatedAbove = surpriseOf(elevatedP);
+  const isElevated = (count: number): boolean => poissonSurprise(count, rate * bucketMs) >= elevatedAbove;
+  // In the tested span: the earliest elevated bucket, else (a slow rise) the earliest with a line.
+  let onset: { bucket: number; firstAt: number } | undefined;
+  let earliestInSpan: { bucket: number; firstAt: number } | undefined;
+  for (const bucket of series.nonEmptyDescending(evidence.fromBucket, nowBucket + 1)) {
+    earliestInSpan = bucket;
+    if (isElevated(bucket.count)) onset = bucket;
+  }
+  onset ??= earliestInSpan;
+  if (onset === undefined) return now;
+  // Before it: elevated buckets no more than `quietMs` apart still belong to the same burst.
+  for (const bucket of series.nonEmptyDescending(bucketOf(earliest, bucketMs), onset.bucket)) {
+    if ((onset.bucket - bucket.bucket - 1) * bucketMs > quietMs) break;
+    if (isElevated(bucket.count)) onset = bucket;
+  }
+  return Math.max(onset.firstAt, earliest);
+}
+
+/** Whether a running burst still stands out over the last `quietMs` against its frozen baseline. */
+export function stillGoing(series: BucketSeries, now: number, rate: number, thresholds: Thresholds): boolean {
+  const nowBucket = bucketOf(now, thresholds.bucketMs);
+  const fromBucket = bucketOf(now - thresholds.quietMs, thresholds.bucketMs) + 1;
+  const span = testSpan(series, fromBucket, nowBucket, now, rate, thresholds.bucketMs);
+  return span.count > span.expected && span.surprise >= surpriseOf(thresholds.continueP);
+}
+
+/** A signature's run of significantly-above-baseline activity. */
+export interface Burst {
+  signatureId: string;
+  /** Event time of its first line, ms. */
+  onset: number;
+  /** Event time it was recognised, ms. */
+  detectedAt: number;
+  /** Baseline rate per ms frozen at detection, so the burst does not become its own baseline. */
+  rate: number;
+  /** The span that made it a burst. */
+  evidence: RiseEvidence;
+  /** Event time of its last line once it has ended, else null. */
+  end: number | null;
+  /** When a roll-forward on it turns into revert, once a roll-forward was given. */
+  countdownEndsAt: number | null;
+}

@@ -1,0 +1,189 @@
+/**
+ * What detection remembers about one signature: bucket counts, per-host counts (capped), a few
+ * samples (capped), the values every line agreed on, and each numeric slot's maximum so a climb
+ * across an integer boundary is caught before any error mentions it.
+ */
+import { LEVELS, type Level, type SignedRecord } from '../pipeline/record.js';
+import { BucketSeries } from './buckets.js';
+import type { Telling } from './model.js';
+import { crossesIntegerBoundary } from './telling.js';
+
+/** Hosts past the per-signature cap are counted together under this name. */
+export const OTHER_HOSTS = '(other)';
+
+/** Numeric slots watched for a climb per signature; later slots are rarely ids. */
+const MAX_WATCHED_SLOTS = 16;
+
+/** Integers this long still fit a double exactly; longer ones are compared as bigint. */
+const SAFE_DIGITS = 15;
+
+export interface HostActivity {
+  lastAt: number;
+  series: BucketSeries;
+}
+
+/** A numeric slot that climbed past a type maximum. */
+export interface Climb {
+  slot: number;
+  at: number;
+  telling: Telling;
+}
+
+export interface SignatureLimits {
+  maxHosts: number;
+  samples: number;
+}
+
+export class SignatureState {
+  readonly series = new BucketSeries();
+  readonly hosts = new Map<string, HostActivity>();
+  readonly climbs: Climb[] = [];
+  level: Level;
+  firstSeen: number;
+  lastSeen: number;
+  private readonly fingerprintTelling = new Map<string, Telling>();
+  private firstSample: string | undefined;
+  private readonly latestSamples: string[] = [];
+  /** Per value position: the value every line so far had there, or null once two differed. */
+  private common: (string | null)[] | undefined;
+  private readonly slotMax: (number | bigint | undefined)[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly template: string,
+    readonly isNew: boolean,
+    first: SignedRecord,
+    private readonly limits: SignatureLimits,
+  ) {
+    this.level = first.level;
+    this.firstSeen = first.at;
+    this.lastSeen = first.at;
+  }
+
+  /** Counts one record into bucket `bucket`. */
+  add(record: SignedRecord, bucket: number): void {
+    this.series.add(bucket, record.at);
+    if (record.at > this.lastSeen) this.lastSeen = record.at;
+    if (record.at < this.firstSeen) this.firstSeen = record.at;
+    if (LEVELS.indexOf(record.level) < LEVELS.indexOf(this.level)) this.level = record.level;
+    this.addHost(record.host, bucket, record.at);
+    for (const telling of record.fingerprint.telling) this.fingerprintTelling.set(telling.value, telling);
+    this.addSample(record.message);
+    this.foldCommon(record.fingerprint.values);
+    this.watchClimbs(record.fingerprint.values, record.at);
+  }
+
+  /** Telling values in the template plus those its numeric slots climbed past. */
+  get telling(): Telling[] {
+    const all = new Map(this.fingerprintTelling);
+    for (const climb of this.climbs) if (!all.has(climb.telling.value)) all.set(climb.telling.value, climb.telling);
+    return [...all.values()];
+  }
+
+  /** The first sample and the latest ones, oldest first, at most `count`. */
+  samples(count: number): string[] {
+    if (this.firstSample === undefined || count <= 0) return [];
+    const latest = count > 1 ? this.latestSamples.slice(-(count - 1)) : [];
+    return [this.firstSample, ...latest];
+  }
+
+  /** Values that were the same in every line, keyed by the word before them in the template, else by position. */
+  commonValues(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (this.common === undefined) return out;
+    const labels = slotLabels(this.template, this.common.length);
+    this.common.forEach((value, i) => {
+      if (value !== null) out[labels[i]!] = value;
+    });
+    return out;
+  }
+
+  /** Hosts that logged this signature at or after `since`. */
+  hostsSince(since: number): string[] {
+    const out: string[] = [];
+    for (const [host, activity] of this.hosts) if (activity.lastAt >= since) out.push(host);
+    return out;
+  }
+
+  private addHost(host: string, bucket: number, at: number): void {
+    const key = this.hosts.has(host) || this.hosts.size < this.limits.maxHosts ? host : OTHER_HOSTS;
+    let activity = this.hosts.get(key);
+    if (activity === undefined) {
+      activity = { lastAt: at, series: new BucketSeries() };
+      this.hosts.set(key, activity);
+    }
+    activity.series.add(bucket, at);
+    if (at > activity.lastAt) activity.lastAt = at;
+  }
+
+  private addSample(message: string): void {
+    if (this.firstSample === undefined) {
+      this.firstSample = message;
+      return;
+    }
+    this.latestSamples.push(message);
+    if (this.latestSamples.length > Math.max(0, this.limits.samples - 1)) this.latestSamples.shift();
+  }
+
+  private foldCommon(values: readonly string[]): void {
+    if (this.common === undefined) {
+      this.common = [...values];
+      return;
+    }
+    const common = this.common;
+    for (let i = 0; i < common.length; i++) {
+      if (common[i] !== null && common[i] !== values[i]) common[i] = null;
+    }
+  }
+
+  private watchClimbs(values: readonly string[], at: number): void {
+    const slots = Math.min(values.length, MAX_WATCHED_SLOTS);
+    for (let slot = 0; slot < slots; slot++) {
+      const value = values[slot]!;
+      const numeric = integerValue(value);
+      if (numeric === undefined) continue;
+      const previous = this.slotMax[slot];
+      if (previous !== undefined && !isGreater(numeric, previous)) continue;
+      this.slotMax[slot] = numeric;
+      if (previous === undefined) continue;
+      const telling = crossesIntegerBoundary(previous, value);
+      if (telling !== undefined && !this.climbs.some((c) => c.slot === slot && c.telling.name === telling.name)) {
+        this.climbs.push({ slot, at, telling });
+      }
+    }
+  }
+}
+
+function integerValue(value: string): number | bigint | undefined {
+  if (!/^-?\d{1,40}$/.test(value)) return undefined;
+  const digits = value.startsWith('-') ? value.length - 1 : value.length;
+  return digits <= SAFE_DIGITS ? Number(value) : BigInt(value);
+}
+
+function isGreater(a: number | bigint, b: number | bigint): boolean {
+  return typeof a === typeof b ? a > b : BigInt(a) > BigInt(b);
+}
+
+/**
+ * A label per value position: the key a placeholder follows (`table=<*>` → `table`), else the
+ * position. Only trusted when the template has exactly one placeholder per value.
+ */
+function slotLabels(template: string, count: number): string[] {
+  const positions = [...template.matchAll(/<[A-Za-z0-9_*]{1,16}>/g)];
+  const byIndex = Array.from({ length: count }, (_, i) => String(i));
+  if (positions.length !== count) return byIndex;
+  const labels = positions.map((match, i) => {
+    const before = template.slice(0, match.index);
+    const key = /([A-Za-z_][\w.-]{0,40})\s*[=:]\s*['"]?$/.exec(before)?.[1];
+    return key ?? String(i);
+  });
+  return new Set(labels).size === labels.length ? labels : byIndex;
+}
+
+/** Drops bucket history before `firstKept` (the ring's start) from the signature and its hosts. */
+export function pruneSignature(signature: SignatureState, firstKept: number): void {
+  const oldest = signature.series.oldest;
+  if (oldest === undefined || oldest >= firstKept) return;
+  signature.series.prune(firstKept);
+  for (const activity of signature.hosts.values()) activity.series.prune(firstKept);
+}
