@@ -451,8 +451,9 @@ export class FileFollower {
       }
       if (tail.detachedAt !== undefined && Date.now() - tail.detachedAt >= this.rotateWaitMs) await this.retire(tail);
     } catch (error) {
-      // Kept open: closing and reopening would read it again from 0. Retried every reconcile.
+      // Kept open: closing and reopening would read it again from 0. Retried every reconcile, until rotate-wait if it lost its name.
       this.warnOnce(`read:${tail.key}`, `${tail.display}: read failed (${describe(error)}); retrying`);
+      if (tail.detachedAt !== undefined && Date.now() - tail.detachedAt >= this.rotateWaitMs) await this.retire(tail);
     }
   }
 

@@ -7,6 +7,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   unlinkSync,
   writeFileSync,
@@ -197,6 +198,23 @@ describe('FileFollower rotation and truncation', () => {
     writeSync(oldWriter, 'old-2\n');
     closeSync(oldWriter);
     await expectSeenExactly(seen, ['old-1', 'x-1', 'x-2', 'old-2']);
+  });
+
+  it('A12: a symlink retargeted atomically: lines of both targets, once each', async () => {
+    const dir = await tempDir();
+    const [a, b, link] = ['a.log', 'b.log', 'current.log'].map((name) => path.join(dir, name)) as [string, string, string];
+    writeFileSync(a, '');
+    writeFileSync(b, '');
+    symlinkSync(a, link);
+    const { follower, seen } = await follow({ patterns: [link] });
+    appendFileSync(a, 'a-1\n');
+    await expectSeenExactly(seen, ['a-1']);
+    symlinkSync(b, `${link}.new`);
+    renameSync(`${link}.new`, link); // like os.replace of the link
+    appendFileSync(b, 'b-1\n');
+    await waitUntil(() => caughtUp(follower, b), 'the new target read');
+    appendFileSync(a, 'a-2\n'); // the old target is still written for a while
+    await expectSeenExactly(seen, ['a-1', 'b-1', 'a-2']);
   });
 
   it('A5: copytruncate with a quiescent writer: no loss, no duplicates, the copy not re-read', async () => {
