@@ -171,15 +171,19 @@ const CALENDAR_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether a word looks like a value rather than a word of the message: it has a digit, a
- * placeholder, a path or address separator (`/`, `@`, `:`), or a dot inside (`db3.example.com`).
+ * Whether a word looks like a value rather than a word of the message: it has two digits
+ * (`web12`, not `SOCKS5` or `en0`), a digit after `_`/`-` (`rack_C2`), a placeholder, a path or address separator (`/`, `@`, `:`), or a dot inside (`db3.example.com`).
  * Two plain words (`Started`/`Paused`, `HTTPS`/`SOCKS5`) name different events and never merge.
  */
 function looksVariable(word: string): boolean {
   if (CALENDAR_WORDS.has(word)) return true;
+  let digits = 0;
+  let joiners = 0;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || c === 60 || c === 47 || c === 64) return true;
+    if (c === 95 || c === 45) joiners++;
+    if (c >= 48 && c <= 57 && (++digits === 2 || joiners > 0)) return true;
+    if (c === 60 || c === 47 || c === 64) return true;
     if ((c === 46 || c === 58) && i > 0 && i < word.length - 1 && word.charCodeAt(i + 1) !== c) return true;
   }
   return false;

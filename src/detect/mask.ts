@@ -7,8 +7,10 @@
  * words go through the classifiers below, which are hand-written character checks, not regexes.
  *
  * Judgement calls, documented here because they shape every template:
- * - A quoted run of several words ('can continue previous list') is data → `<STR>`; a quoted
+ * - A quoted run of several words ('can continue previous list') is data → `<STR>`, unless it
+ *   opens with an upper-case command (`"GET /a HTTP/1.1"`): then GET and POST stay apart. A quoted
  *   single word ('listing_id') is usually an identifier → kept, with its digits masked as usual.
+ * - The word after `user`, `username`, `host`, `hostname` or `table` is a name that varies → `<*>`.
  * - Letters followed by digits (`ssh2`, `utf8`, `web12`) stay literal: they are more often names
  *   than values, and the catalog merges host-like words that really vary.
  * - The value of `key=value` is masked whatever it is (`mode=fast` → `mode=<*>`) unless the key
@@ -146,12 +148,21 @@ class LineMasker {
    * `<SIZE>`/`<DUR>` value, so `93.0 B` and `5.2 KB` share a template.
    */
   private foldUnitWord(start: number, end: number): boolean {
-    if (!this.template.endsWith(NUM) || this.previousEnd !== start - 1) return false;
+    if (this.previousEnd !== start - 1) return false;
+    const previous = this.line.slice(this.previousStart, this.previousEnd);
+    const afterTelling = this.telling.length > 0 && this.telling[this.telling.length - 1]!.value === previous;
+    if (!this.template.endsWith(NUM) && !afterTelling) return false;
     let unitEnd = end;
     while (unitEnd > start && isCloser(this.line.charCodeAt(unitEnd - 1))) unitEnd--;
     const unit = this.line.slice(start, unitEnd);
     const placeholder = SIZE_WORDS.has(unit) ? SIZE : DURATION_WORDS.has(unit) ? DUR : undefined;
     if (placeholder === undefined) return false;
+    if (afterTelling) {
+      // A quantity (`128 seconds`, `256 MB`) is not a counter at a type boundary.
+      this.telling.pop();
+      this.template = this.template.slice(0, -previous.length) + NUM;
+      this.values.push(previous);
+    }
     this.template = this.template.slice(0, -NUM.length) + placeholder + this.line.slice(unitEnd, end);
     this.values[this.values.length - 1] += ' ' + unit;
     this.previousStart = start;
@@ -182,6 +193,7 @@ class LineMasker {
   private quotedSpanEnd(start: number, wordEnd: number): number {
     const quote = this.line.charCodeAt(start);
     if (this.line.indexOf(String.fromCharCode(quote), start + 1) < wordEnd) return -1;
+    if (startsWithCommand(this.line, start + 1, wordEnd)) return -1;
     let k = this.line.indexOf(String.fromCharCode(quote), wordEnd);
     while (k > 0) {
       const after = k + 1 < this.line.length ? this.line.charCodeAt(k + 1) : 32;
@@ -376,6 +388,19 @@ class LineMasker {
   private maskPiece(piece: string, hint: KindHint): string {
     return this.classify(piece, hint) ?? this.mask(piece, ANY);
   }
+}
+
+/**
+ * Whether a quoted run opens with an upper-case command word (`"GET /a HTTP/1.1"`, `"SELECT …"`):
+ * then its words are structure, masked one by one, rather than one `<STR>` of data.
+ */
+function startsWithCommand(line: string, from: number, to: number): boolean {
+  if (to - from < 3) return false;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
 }
 
 function kindHintOf(word: string): KindHint {
