@@ -1,0 +1,101 @@
+/**
+ * One throughput measurement in this process, printed as one JSON line, so that each mode's
+ * peak RSS is its own. Run by bench/run.js; usable alone:
+ *   node bench/throughput.mjs split|decode|record FILE…
+ *   node bench/throughput.mjs cardinality LINES DISTINCT
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { LineSplitter } from '../dist/tail/line-splitter.js';
+import { RecordPath } from '../dist/pipeline/record-path.js';
+import { Detector } from '../dist/detect/detector.js';
+
+const CHUNK = 1 << 20;
+
+/** Calls onChunk(buffer) for every 1 MiB read of every file. */
+function readAll(files, onChunk) {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  let bytes = 0;
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    for (let n; (n = readSync(fd, buffer, 0, CHUNK, null)) > 0; bytes += n) onChunk(buffer.subarray(0, n), file);
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+/** Baseline 1: count lines with Buffer.indexOf, no decoding. */
+function split(files) {
+  let lines = 0;
+  const bytes = readAll(files, (chunk) => {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+  });
+  return { lines, bytes };
+}
+
+/** Baseline 2: our line splitter alone (split, cap, decode). */
+function decode(files) {
+  let lines = 0;
+  const splitters = new Map();
+  const out = [];
+  const bytes = readAll(files, (chunk, file) => {
+    let splitter = splitters.get(file);
+    if (splitter === undefined) splitters.set(file, (splitter = new LineSplitter()));
+    splitter.push(chunk, out);
+    lines += out.length;
+    out.length = 0;
+  });
+  return { lines, bytes };
+}
+
+/** The whole record path: split → multi-line → parse → fingerprint → buckets. */
+function record(files) {
+  const path = new RecordPath('bench-host');
+  const detector = new Detector();
+  const splitters = new Map();
+  const out = [];
+  let records = 0;
+  const bytes = readAll(files, (chunk, file) => {
+    let splitter = splitters.get(file);
+    if (splitter === undefined) splitters.set(file, (splitter = new LineSplitter()));
+    splitter.push(chunk, out);
+    const host = file.split('/').at(-2);
+    const signed = path.push({ source: file, host, lines: out.splice(0), arrivedAt: 0 });
+    records += signed.length;
+    detector.addRecords(signed);
+  });
+  const rest = path.flushAll();
+  detector.addRecords(rest);
+  return { lines: path.lines, records: records + rest.length, bytes, signatures: detector.counters.signatures, evicted: detector.counters.evicted };
+}
+
+/** Many distinct messages (unique non-numeric words, so masking cannot merge them): memory must stay bounded. */
+function cardinality(totalLines, distinct) {
+  const path = new RecordPath('bench-host');
+  const detector = new Detector();
+  const word = (i) => { let s = ''; do { s += String.fromCharCode(97 + (i % 26)); i = Math.floor(i / 26); } while (i > 0); return s; };
+  const start = Date.parse('2026-11-23T00:00:00Z');
+  let bytes = 0;
+  for (let done = 0; done < totalLines;) {
+    const lines = [];
+    for (let i = 0; i < 5000 && done < totalLines; i++, done++) {
+      const second = new Date(start + Math.floor(done / 3000) * 1000).toISOString();
+      lines.push(`${second} ERROR cache miss for profile ${word(done % distinct)}zz of shop`);
+    }
+    for (const line of lines) bytes += line.length + 1;
+    detector.addRecords(path.push({ source: 'gen', host: 'h', lines, arrivedAt: 0 }));
+  }
+  detector.addRecords(path.flushAll());
+  return { lines: path.lines, bytes, signatures: detector.counters.signatures, evicted: detector.counters.evicted };
+}
+
+const [mode, ...args] = process.argv.slice(2);
+const modes = { split, decode, record, cardinality: () => cardinality(Number(args[0]), Number(args[1])) };
+if (!(mode in modes)) {
+  process.stderr.write(`usage: throughput.mjs split|decode|record FILE… | cardinality LINES DISTINCT\n`);
+  process.exit(2);
+}
+const started = process.hrtime.bigint();
+const result = mode === 'cardinality' ? modes.cardinality() : modes[mode](args);
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const maxRssMB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ mode, ...result, seconds, linesPerSecond: result.lines / seconds, maxRssMB })}\n`);

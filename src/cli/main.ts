@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/** The `logwatch` command: one subcommand per file in this folder; `watch` is the default. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { deployCommand } from './deploy.js';
+import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
+import { fingerprintCommand } from './fingerprint.js';
+import { replayCommand } from './replay.js';
+import { simulateCommand } from './simulate.js';
+import { watchCommand } from './watch.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function program(): Command {
+  const root = new Command('logwatch')
+    .description('Watches error logs during a push and says ok, watch, roll forward, revert or stop pushing.')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`logwatch: ${text.replace(/^error: /, '').trim()}\n`) });
+  for (const command of [watchCommand(), replayCommand(), deployCommand(), fingerprintCommand(), simulateCommand()]) {
+    root.addCommand(command.exitOverride(), command.name() === 'watch' ? { isDefault: true } : {});
+  }
+  return root;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    return reportError(error);
+  }
+}
+
+// Exit explicitly: followers, timers and servers must not keep a finished run alive (stdout is synchronous on Linux).
+process.exit(await main(process.argv));

@@ -1,0 +1,97 @@
+/**
+ * `logwatch [watch] <paths|globs…>`: follow logs during a push. The TUI on a terminal, NDJSON
+ * otherwise (or with --json). Stops on SIGINT/SIGTERM after a last `stats` event, exit 0.
+ */
+import { Command } from 'commander';
+import { findMissingPlainPaths } from '../tail/discovery.js';
+import { startWatch, type WatchOptions } from '../pipeline/watch.js';
+import { loadConfig, type Config } from './config.js';
+import { parseDuration } from './duration.js';
+import { UsageError } from './errors.js';
+import { writeNdjson } from './ndjson.js';
+import { stopOnSignals } from './signals.js';
+
+interface WatchFlags {
+  hostPattern?: string;
+  since?: string;
+  fromStart?: boolean;
+  json?: boolean;
+  config?: string;
+  deploysPort?: string;
+  deploys?: string;
+  poll?: boolean;
+  statsEvery?: string;
+}
+
+export function watchCommand(): Command {
+  return new Command('watch')
+    .description('follow error logs and judge each push (the default command)')
+    .argument('[paths...]', 'log files or globs, e.g. "logs/*/php_errors.log"; - for stdin')
+    .option('--host-pattern <pattern>', 'host from the path: "logs/{host}/*.log" or a regex with a (?<host>…) group')
+    .option('--since <duration>', 'backfill the last DURATION of every file (e.g. 30m) so a baseline exists at once')
+    .option('--from-start', 'read files from their beginning')
+    .option('--json', 'NDJSON events on stdout even on a terminal')
+    .option('--config <file>', 'configuration file (default ./logwatch.config.json)')
+    .option('--deploys-port <port>', 'listen for Graphite plaintext deploy markers on 127.0.0.1:PORT')
+    .option('--deploys <file>', 'follow a file of Graphite plaintext deploy lines')
+    .option('--poll', 'poll files instead of watching events (network filesystems)')
+    .option('--stats-every <duration>', 'period of stats events', '10s')
+    .action(async (paths: string[], flags: WatchFlags) => {
+      const config = loadConfig(flags.config);
+      const options = watchOptions(paths, flags, config);
+      await runWatch(options);
+    });
+}
+
+export function watchOptions(paths: string[], flags: WatchFlags, config: Config): WatchOptions {
+  const patterns = paths.length > 0 ? paths : config.paths ?? [];
+  if (patterns.length === 0) {
+    throw new UsageError('watch: no paths given; name log files or globs, e.g. logwatch "logs/*/php_errors.log", or set "paths" in logwatch.config.json');
+  }
+  const missing = findMissingPlainPaths(patterns.filter((p) => p !== '-'));
+  if (missing.length > 0) {
+    throw new UsageError(`watch: ${missing[0]}: no such file or directory; check the path, or quote a glob so logwatch expands it`);
+  }
+  if (flags.since !== undefined && flags.fromStart === true) {
+    throw new UsageError('watch: --since and --from-start exclude each other; choose one');
+  }
+  const since = flags.since ?? (flags.fromStart === true ? undefined : config.since);
+  const start: WatchOptions['start'] = since !== undefined
+    ? { sinceMs: parseDuration(since, '--since') }
+    : flags.fromStart === true || config.fromStart === true ? 'beginning' : 'end';
+  const options: WatchOptions = { patterns, start, warn: (line) => process.stderr.write(`logwatch: ${line}\n`) };
+  const hostPattern = flags.hostPattern ?? config.hostPattern;
+  if (hostPattern !== undefined) options.hostPattern = hostPattern;
+  if (config.thresholds !== undefined) options.thresholds = config.thresholds;
+  if (flags.poll === true) options.usePolling = true;
+  if (flags.statsEvery !== undefined) options.statsEveryMs = parseDuration(flags.statsEvery, '--stats-every');
+  const deployPort = flags.deploysPort !== undefined ? parsePort(flags.deploysPort) : config.deploys?.port;
+  if (deployPort !== undefined) {
+    options.deployListener = { host: config.deploys?.host ?? '127.0.0.1', port: deployPort };
+    if (config.deploys?.patterns !== undefined) options.deployListener.patterns = config.deploys.patterns;
+  }
+  const deploysFile = flags.deploys ?? config.deploys?.file;
+  if (deploysFile !== undefined) options.deploysFile = deploysFile;
+  return options;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`--deploys-port: "${text}" is not a port; use a number from 0 to 65535`);
+  }
+  return port;
+}
+
+async function runWatch(options: WatchOptions): Promise<void> {
+  const session = await startWatch(options);
+  const output = writeNdjson(session.handle.events);
+  process.stderr.write(`logwatch: watching ${session.files} file(s)\n`);
+  if (session.deployPort !== undefined) {
+    process.stderr.write(`logwatch: listening for deploy markers on ${options.deployListener?.host}:${session.deployPort}\n`);
+  }
+  const release = stopOnSignals(() => session.handle.stop());
+  await session.done;
+  release();
+  output.unsubscribe();
+}

@@ -1,0 +1,150 @@
+/**
+ * One step of the pipeline: an input (lines, records, a deploy, a clock tick) in, the events it
+ * causes out. Live and replay feed the same engine; only their inputs and clocks differ, so the
+ * same input sequence gives the same events at any replay speed.
+ */
+import type { Deploy } from '../detect/model.js';
+import { Detector, type FirstSighting } from '../detect/detector.js';
+import type { Thresholds } from '../detect/thresholds.js';
+import type { SourceCounters } from '../tail/types.js';
+import type { DeployMarker } from './deploy-marker.js';
+import { isoTime, type LogwatchEvent, type StatsEvent, type SummaryEvent } from './events.js';
+import type { PipelineStats } from './handle.js';
+import type { SignedRecord } from './record.js';
+import { RecordPath } from './record-path.js';
+import type { LineBatch } from '../tail/types.js';
+
+export type EngineInput =
+  | { kind: 'batch'; batch: LineBatch }
+  | { kind: 'records'; records: SignedRecord[] }
+  | { kind: 'deploy'; marker: DeployMarker }
+  | { kind: 'tick'; now: number };
+
+export interface EngineOptions {
+  thresholds?: Partial<Thresholds>;
+  /** How often a `stats` event is emitted, in clock ms (10 s live; replays use a longer period). */
+  statsEveryMs: number;
+  /** Counters of the sources feeding this engine (files, cut and dropped lines, errors). */
+  sourceCounters: () => Partial<SourceCounters>;
+  /** Host for lines that name none (watch: the local host name). */
+  localHost?: string;
+  /** Multi-line quiet flush, ms. */
+  quietMs?: number;
+}
+
+export class Engine {
+  readonly detector: Detector;
+  private readonly recordPath: RecordPath;
+  private nextStatsAt = 0;
+  private verdicts = 0;
+  private deploys = 0;
+  private worst: SummaryEvent['worst'] = 'ok';
+  private lastNow = 0;
+  private records = 0;
+  private untimed = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.detector = new Detector(options.thresholds);
+    this.recordPath = new RecordPath(options.localHost, options.quietMs === undefined ? {} : { quietMs: options.quietMs });
+  }
+
+  /** Event time of the latest tick: the engine's idea of "now". */
+  get now(): number {
+    return this.lastNow;
+  }
+
+  handle(input: EngineInput): LogwatchEvent[] {
+    switch (input.kind) {
+      case 'batch':
+        return this.addRecords(this.recordPath.push(input.batch));
+      case 'records':
+        return this.addRecords(input.records);
+      case 'deploy':
+        return [this.deployEvent(this.addDeploy(input.marker))];
+      case 'tick':
+        return this.tick(input.now);
+    }
+  }
+
+  /** Registers a deploy and returns it; the caller emits its event (see `handle`). */
+  addDeploy(marker: DeployMarker): Deploy {
+    this.deploys++;
+    return this.detector.addDeploy(marker);
+  }
+
+  deployEvent(deploy: Deploy): LogwatchEvent {
+    return { ...deploy, type: 'deploy', at: isoTime(deploy.at) };
+  }
+
+  /** Flushes pending multi-line records and closes the run: last verdict, stats and summary. */
+  finish(now: number): LogwatchEvent[] {
+    const events = this.addRecords(this.recordPath.flushAll());
+    events.push(...this.judge(now), this.statsEvent(now), this.summaryEvent(now));
+    return events;
+  }
+
+  stats(): PipelineStats {
+    const { type: _type, at: _at, ...counts } = this.statsEvent(this.lastNow);
+    return { ...counts, linesPerSecond: 0 };
+  }
+
+  statsEvent(now: number): StatsEvent {
+    const source = this.options.sourceCounters();
+    const detector = this.detector.counters;
+    return {
+      type: 'stats',
+      at: isoTime(now),
+      lines: source.lines ?? this.recordPath.lines,
+      records: this.records,
+      dropped: (source.dropped ?? 0) + this.recordPath.droppedLines,
+      truncated: source.truncated ?? 0,
+      signatures: detector.signatures,
+      hosts: detector.hosts,
+      files: source.files ?? 0,
+      untimed: this.untimed,
+      evicted: detector.evicted,
+      errors: source.errors ?? 0,
+    };
+  }
+
+  private tick(now: number): LogwatchEvent[] {
+    this.lastNow = now;
+    const events = this.addRecords(this.recordPath.flushIdle(now));
+    events.push(...this.judge(now));
+    if (now >= this.nextStatsAt) {
+      if (this.nextStatsAt !== 0) events.push(this.statsEvent(now));
+      this.nextStatsAt = (Math.floor(now / this.options.statsEveryMs) + 1) * this.options.statsEveryMs;
+    }
+    return events;
+  }
+
+  private judge(now: number): LogwatchEvent[] {
+    const verdict = this.detector.evaluate(now);
+    if (verdict === null) return [];
+    this.verdicts++;
+    if (levelRank(verdict.level) > levelRank(this.worst)) this.worst = verdict.level;
+    return [{ ...verdict, type: 'verdict', at: isoTime(verdict.at) }];
+  }
+
+  private addRecords(records: SignedRecord[]): LogwatchEvent[] {
+    if (records.length === 0) return [];
+    this.records += records.length;
+    for (const record of records) if (!record.timeFromLine) this.untimed++;
+    return this.detector.addRecords(records).map(signatureEvent);
+  }
+
+  private summaryEvent(now: number): SummaryEvent {
+    const stats = this.statsEvent(now);
+    return {
+      type: 'summary', at: isoTime(now), worst: this.worst, verdicts: this.verdicts,
+      deploys: this.deploys, records: stats.records, signatures: stats.signatures,
+    };
+  }
+}
+
+const RANKS = { ok: 0, watch: 1, 'roll-forward': 2, revert: 3, stop: 4 } as const;
+const levelRank = (level: keyof typeof RANKS): number => RANKS[level];
+
+function signatureEvent(sighting: FirstSighting): LogwatchEvent {
+  return { ...sighting, type: 'signature', at: isoTime(sighting.at) };
+}

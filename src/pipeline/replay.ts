@@ -1,0 +1,126 @@
+/**
+ * Replay of a recorded incident: every host's log is read and parsed, all records are merged by
+ * event time, deploys are injected at their times, and a virtual clock ticks every second of
+ * event time. The input sequence depends only on the fixture, so verdicts are the same at any
+ * speed; the speed only paces when each input is handed over.
+ */
+import { readFile } from 'node:fs/promises';
+import { Observable } from 'rxjs';
+import { readFixture, type Fixture } from '../tail/fixture.js';
+import { LineSplitter } from '../tail/line-splitter.js';
+import type { DeployMarker } from './deploy-marker.js';
+import type { EngineInput } from './engine.js';
+import type { SignedRecord } from './record.js';
+import { RecordPath } from './record-path.js';
+
+/** Replays evaluate once per second of event time, like the live clock. */
+export const TICK_MS = 1_000;
+/** Inputs handed over per turn at `--speed max`, so sinks and signals get the event loop too. */
+const MAX_SPEED_CHUNK = 2_000;
+
+export interface LoadedReplay {
+  fixture: Fixture;
+  /** All records of all hosts, sorted by event time (stable). */
+  records: SignedRecord[];
+  counters: { lines: number; truncated: number; files: number };
+}
+
+export interface ReplaySlice {
+  /** Only inputs at or after this event time (ms) are handed over; earlier ones still build the baseline. */
+  from?: number;
+  /** Inputs after this event time are not read. */
+  to?: number;
+}
+
+export async function loadReplay(dir: string): Promise<LoadedReplay> {
+  const fixture = await readFixture(dir);
+  const path = new RecordPath('unknown-host');
+  let truncated = 0;
+  const records: SignedRecord[] = [];
+  for (const file of fixture.files) {
+    const splitter = new LineSplitter();
+    const lines: string[] = [];
+    splitter.push(await readFile(file.path), lines);
+    splitter.end(lines);
+    truncated += splitter.tally.truncated;
+    const source = `fixture:${file.host}/${file.path.slice(file.path.lastIndexOf('/') + 1)}`;
+    const fileRecords = [...path.push({ source, host: file.host, lines, arrivedAt: 0 }), ...path.flushAll()];
+    records.push(...carryTimeForward(fileRecords));
+  }
+  records.sort((a, b) => a.at - b.at);
+  return { fixture, records, counters: { lines: path.lines, truncated, files: fixture.files.length } };
+}
+
+/** A fixture has no arrival times: an untimed record takes the time of the record before it. */
+function carryTimeForward(records: SignedRecord[]): SignedRecord[] {
+  let last = records.find((record) => record.timeFromLine)?.at ?? 0;
+  for (const record of records) {
+    if (record.timeFromLine) last = record.at;
+    else record.at = last;
+  }
+  return records;
+}
+
+/** The replay's inputs in event-time order: deploys, records grouped per tick, and ticks. */
+export function* replayTimeline(records: SignedRecord[], deploys: DeployMarker[]): Generator<EngineInput & { at: number }> {
+  const firstAt = Math.min(records[0]?.at ?? Infinity, deploys[0]?.at ?? Infinity);
+  if (!Number.isFinite(firstAt)) return;
+  const lastAt = Math.max(records.at(-1)?.at ?? -Infinity, deploys.at(-1)?.at ?? -Infinity);
+  let r = 0;
+  let d = 0;
+  for (let tick = (Math.floor(firstAt / TICK_MS) + 1) * TICK_MS; tick <= lastAt + TICK_MS; tick += TICK_MS) {
+    const batch: SignedRecord[] = [];
+    while (r < records.length || d < deploys.length) {
+      const record = records[r];
+      const deploy = deploys[d];
+      if (deploy !== undefined && deploy.at < tick && (record === undefined || deploy.at <= record.at)) {
+        if (batch.length > 0) yield { kind: 'records', at: batch[0]!.at, records: batch.splice(0) };
+        yield { kind: 'deploy', marker: deploy, at: deploy.at };
+        d++;
+      } else if (record !== undefined && record.at < tick) {
+        batch.push(record);
+        r++;
+      } else break;
+    }
+    if (batch.length > 0) yield { kind: 'records', records: batch, at: batch[0]!.at };
+    yield { kind: 'tick', now: tick, at: tick };
+  }
+}
+
+/**
+ * Hands the timeline over at `speed` × event time (Infinity = as fast as possible), starting
+ * the virtual clock at the first input. `onTime` learns the virtual time as it advances.
+ */
+export function pacedInputs(
+  timeline: Iterable<EngineInput & { at: number }>,
+  speed: number,
+  onTime: (at: number) => void,
+): Observable<EngineInput> {
+  return new Observable<EngineInput>((subscriber) => {
+    const iterator = timeline[Symbol.iterator]();
+    let pending = iterator.next();
+    let timer: NodeJS.Timeout | undefined;
+    let startWall = 0;
+    let startAt = 0;
+    const step = (): void => {
+      const horizon = speed === Infinity ? Infinity : startAt + (Date.now() - startWall) * speed;
+      let handed = 0;
+      while (!pending.done && pending.value.at <= horizon && handed < MAX_SPEED_CHUNK && !subscriber.closed) {
+        const { at, ...input } = pending.value;
+        onTime(at);
+        subscriber.next(input as EngineInput);
+        handed++;
+        pending = iterator.next();
+      }
+      if (pending.done) return subscriber.complete();
+      const wait = speed === Infinity || handed === MAX_SPEED_CHUNK ? 0 : Math.min(100, (pending.value.at - horizon) / speed);
+      timer = setTimeout(step, wait);
+    };
+    if (!pending.done) {
+      startWall = Date.now();
+      startAt = pending.value.at;
+    }
+    timer = setTimeout(step, 0);
+    return () => clearTimeout(timer);
+  });
+}

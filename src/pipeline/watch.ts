@@ -1,0 +1,160 @@
+/**
+ * Live mode: files (and stdin) followed, deploy markers received, a wall clock ticking once a
+ * second — all merged into one input stream for the engine.
+ */
+import { endWith, ignoreElements, interval, map, merge, Observable, share, Subject, takeUntil, type Observable as Obs } from 'rxjs';
+import { FileFollower, type FollowOptions } from '../tail/follower.js';
+import { readStdin } from '../tail/stdin.js';
+import { listenForDeploys } from '../tail/deploy-listener.js';
+import type { LineBatch, SourceCounters } from '../tail/types.js';
+import type { Thresholds } from '../detect/thresholds.js';
+import { parseGraphiteLine, type DeployMarker } from './deploy-marker.js';
+import { Engine, type EngineInput } from './engine.js';
+import { lineTime } from './parse-header.js';
+import { PipelineRun } from './run.js';
+
+/** Evaluate once a second: verdicts within seconds, and the same cadence as replays. */
+const TICK_MS = 1_000;
+/** Live stats events every 10 s unless told otherwise. */
+export const DEFAULT_STATS_EVERY_MS = 10_000;
+
+export interface WatchOptions {
+  /** Paths and globs; `-` is stdin. */
+  patterns: string[];
+  start: 'end' | 'beginning' | { sinceMs: number };
+  hostPattern?: string;
+  thresholds?: Partial<Thresholds>;
+  /** Graphite plaintext deploy listener, e.g. { host: '127.0.0.1', port: 2003 }. */
+  deployListener?: { host: string; port: number; patterns?: string[] };
+  /** A file of Graphite plaintext deploy lines to follow. */
+  deploysFile?: string;
+  usePolling?: boolean;
+  maxLineBytes?: number;
+  /** Period of `stats` events, ms. */
+  statsEveryMs?: number;
+  /** One line per problem (unreadable file, bad deploy line): logged, counted, never fatal. */
+  warn: (line: string) => void;
+}
+
+export interface WatchSession {
+  handle: PipelineRun;
+  /** Resolves when the input ends (stdin only) or the session is stopped. */
+  done: Promise<void>;
+  /** Port the deploy listener bound, when one was asked for. */
+  deployPort: number | undefined;
+  /** Files being followed once started. */
+  files: number;
+}
+
+export async function startWatch(options: WatchOptions): Promise<WatchSession> {
+  const files = options.patterns.filter((pattern) => pattern !== '-');
+  const readsStdin = files.length !== options.patterns.length;
+  const followers: FileFollower[] = [];
+  const stdinCounters: SourceCounters = { lines: 0, bytes: 0, truncated: 0, dropped: 0, files: 0, errors: 0 };
+  const sourceCounters = (): SourceCounters => sumCounters([...followers.map((f) => f.counters()), stdinCounters]);
+  const engine = new Engine({
+    statsEveryMs: options.statsEveryMs ?? DEFAULT_STATS_EVERY_MS,
+    sourceCounters,
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+  });
+  const deploys = new Subject<DeployMarker>();
+  const closers: Array<() => Promise<unknown>> = [];
+  const handle = new PipelineRun(engine, {
+    mode: 'watch',
+    now: () => Date.now(),
+    onFinish: () => { for (const close of closers) void close(); },
+  });
+
+  const sources: Array<Obs<LineBatch>> = [];
+  const started: Array<Promise<void>> = [];
+  if (files.length > 0) sources.push(followFiles(followerOptions(options, files), followers, started, options.warn));
+  const stdin = readsStdin ? stdinBatches(stdinCounters, options).pipe(share()) : undefined;
+  if (stdin !== undefined) sources.push(stdin);
+  if (options.deploysFile !== undefined) {
+    const deployFollower = new FileFollower(
+      { patterns: [options.deploysFile], start: 'beginning', onWarning: options.warn },
+      (batch) => { for (const line of batch.lines) acceptDeployLine(line, deploys, options.warn); },
+    );
+    await deployFollower.start();
+    closers.push(() => deployFollower.close());
+  }
+  let deployPort: number | undefined;
+  if (options.deployListener !== undefined) {
+    const listener = await listenForDeploys({
+      ...options.deployListener,
+      now: () => Date.now(),
+      onDeploy: (marker) => deploys.next(marker),
+      onReject: (reason, line) => options.warn(`deploy listener: ${reason}: ${JSON.stringify(line.slice(0, 200))}`),
+    });
+    deployPort = listener.port;
+    closers.push(() => listener.close());
+  }
+
+  const inputs: Obs<EngineInput> = merge(
+    merge(...sources).pipe(map((batch): EngineInput => ({ kind: 'batch', batch }))),
+    deploys.pipe(map((marker): EngineInput => ({ kind: 'deploy', marker }))),
+    interval(TICK_MS).pipe(map((): EngineInput => ({ kind: 'tick', now: Date.now() }))),
+  );
+  // With stdin as the only source the run ends with stdin; otherwise the clock ticks until stopped.
+  const stdinEnded = stdin !== undefined && files.length === 0 ? stdin.pipe(ignoreElements(), endWith(true)) : undefined;
+  const done = handle.run(stdinEnded === undefined ? inputs : inputs.pipe(takeUntil(stdinEnded)));
+  // Resolve once every file is opened and positioned, so "watching" means what it says.
+  await Promise.all(started);
+  return { handle, done, deployPort, files: followers.reduce((n, f) => n + f.counters().files, 0) };
+}
+
+function followerOptions(options: WatchOptions, patterns: string[]): FollowOptions {
+  const start: FollowOptions['start'] = typeof options.start === 'object'
+    ? { sinceMs: options.start.sinceMs, now: Date.now(), lineTime }
+    : options.start;
+  return {
+    patterns,
+    start,
+    onWarning: options.warn,
+    ...(options.hostPattern === undefined ? {} : { hostPattern: options.hostPattern }),
+    ...(options.usePolling === undefined ? {} : { usePolling: options.usePolling }),
+    ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }),
+  };
+}
+
+/** Followed files as a stream of batches; the follower starts on subscribe and closes on unsubscribe. */
+function followFiles(
+  options: FollowOptions,
+  registry: FileFollower[],
+  started: Array<Promise<void>>,
+  warn: (line: string) => void,
+): Obs<LineBatch> {
+  return new Observable<LineBatch>((subscriber) => {
+    const follower = new FileFollower(options, (batch) => subscriber.next(batch));
+    registry.push(follower);
+    started.push(follower.start().catch((error: unknown) => {
+      warn(`follower: ${error instanceof Error ? error.message : String(error)}`);
+      subscriber.error(error);
+    }));
+    return () => { void follower.close(); };
+  });
+}
+
+function stdinBatches(counters: SourceCounters, options: WatchOptions): Obs<LineBatch> {
+  return new Observable<LineBatch>((subscriber) => {
+    const maxLineBytes = options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes };
+    readStdin(process.stdin, (batch) => subscriber.next(batch), maxLineBytes)
+      .then((final) => { Object.assign(counters, final); subscriber.complete(); })
+      .catch((error: unknown) => subscriber.error(error));
+  });
+}
+
+function acceptDeployLine(line: string, deploys: Subject<DeployMarker>, warn: (line: string) => void): void {
+  if (line.trim() === '') return;
+  const parsed = parseGraphiteLine(line, Date.now());
+  if ('marker' in parsed) deploys.next(parsed.marker);
+  else warn(`deploys file: ${parsed.error}`);
+}
+
+function sumCounters(all: SourceCounters[]): SourceCounters {
+  const total: SourceCounters = { lines: 0, bytes: 0, truncated: 0, dropped: 0, files: 0, errors: 0 };
+  for (const counters of all) {
+    for (const key of Object.keys(total) as Array<keyof SourceCounters>) total[key] += counters[key];
+  }
+  return total;
+}

@@ -1,0 +1,81 @@
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CliProcess, runCli, tempDir, waitFor } from '../support/cli.js';
+
+const phpLine = (n: number, message: string): string =>
+  `[23-Nov-2026 14:03:${String(n % 60).padStart(2, '0')} UTC] PHP Warning:  ${message} in /var/www/lib/Listing.php on line ${n}\n`;
+
+describe('logwatch watch', () => {
+  let running: CliProcess | undefined;
+  afterEach(async () => {
+    if (running !== undefined && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    running = undefined;
+  });
+
+  it('follows appended and rotated files of three hosts and accounts for every line', async () => {
+    const dir = tempDir();
+    const hosts = ['web-01', 'web-02', 'web-03'];
+    for (const host of hosts) {
+      mkdirSync(path.join(dir, 'logs', host), { recursive: true });
+      writeFileSync(path.join(dir, 'logs', host, 'php_errors.log'), phpLine(0, 'old line before start'));
+    }
+    running = new CliProcess(['watch', 'logs/*/php_errors.log', '--host-pattern', 'logs/{host}/*.log', '--json', '--stats-every', '1s'], { cwd: dir });
+    await waitFor(() => running!.stderr.includes('watching 3 file(s)'), 'the follower to start', 20_000);
+    let written = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const host of hosts) {
+        const file = path.join(dir, 'logs', host, 'php_errors.log');
+        for (let i = 0; i < 20; i++, written++) appendFileSync(file, phpLine(i, `Undefined array key "k${i}"`));
+        if (round === 1) {
+          renameSync(file, `${file}.1`);
+          writeFileSync(file, '');
+        }
+      }
+    }
+    // A new host appears after start: its file is read from the beginning.
+    mkdirSync(path.join(dir, 'logs', 'web-04'));
+    writeFileSync(path.join(dir, 'logs', 'web-04', 'php_errors.log'), phpLine(1, 'Undefined variable $late').repeat(5));
+    written += 5;
+    await waitFor(() => lastStats(running!)?.['lines'] === written, `${written} lines in stats`, 20_000);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+    const last = lastStats(running)!;
+    expect(last['lines']).toBe(written);
+    expect(last['hosts']).toBe(4);
+    const signatures = running.ofType('signature');
+    expect(new Set(signatures.map((s) => s['host']))).toEqual(new Set([...hosts, 'web-04']));
+  });
+
+  it('exits 2 with one line for a path that does not exist', async () => {
+    const result = await runCli(['watch', '/nonexistent/php_errors.log', '--json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('/nonexistent/php_errors.log');
+  });
+
+  it('reads stdin with - and ends with it, printing a last stats event', async () => {
+    const input = Array.from({ length: 10 }, (_, i) => phpLine(i, `Undefined index: id${i}`)).join('');
+    const result = await runCli(['watch', '-', '--json'], { input });
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const stats = events.filter((e) => e['type'] === 'stats').at(-1)!;
+    expect(stats['lines']).toBe(10);
+    expect(stats['records']).toBe(10);
+  });
+
+  it('rejects a config file with a wrong field, naming it', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'logwatch.config.json'), JSON.stringify({ paths: ['x.log'], thresholds: { windowMs: 'ten' } }));
+    const result = await runCli(['watch'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/thresholds\.windowMs/);
+  });
+});
+
+function lastStats(process: CliProcess): Record<string, unknown> | undefined {
+  return process.ofType('stats').at(-1);
+}
