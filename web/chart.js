@@ -15,9 +15,10 @@ function deployLinesPlugin(getDeploys, container) {
         const { left, top, width, height } = u.bbox;
         let drawn = 0;
         ctx.save();
-        ctx.strokeStyle = '#ff5c5c';
-        ctx.fillStyle = '#ff5c5c';
+        ctx.strokeStyle = '#79c0ff';
+        ctx.fillStyle = '#79c0ff';
         ctx.lineWidth = 2 * devicePixelRatio;
+        ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
         ctx.font = `${12 * devicePixelRatio}px sans-serif`;
         ctx.textAlign = 'left';
         ctx.textBaseline = 'top';
