@@ -55,6 +55,9 @@ const KIND_WORDS: ReadonlySet<string> = new Set([
   'statuscode', 'status_code', 'http_status', 'httpstatus', 'response_code', 'http_code',
 ]);
 
+/** First letters (lower case) of the kind words, `returned` and `http`: a cheap filter before lower-casing. */
+const KIND_INITIALS: ReadonlySet<number> = new Set([...'scerh'].map((c) => c.charCodeAt(0)));
+
 const DURATION_UNITS: ReadonlySet<string> = new Set([
   'ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'second', 'seconds', 'm', 'min', 'mins', 'minute', 'minutes',
   'h', 'hr', 'hrs', 'hour', 'hours', 'd', 'day', 'days',
@@ -102,6 +105,8 @@ class LineMasker {
   private previousStart = 0;
   private previousEnd = 0;
   private sqlLine: boolean | undefined;
+  /** How the last emitted word ended: a unit word after `<NUM>` or a telling literal folds into it. */
+  private lastWordEnd: 'num' | 'telling' | 'other' = 'other';
 
   constructor(private readonly line: string) {}
 
@@ -120,27 +125,34 @@ class LineMasker {
         if (isDigit(c) || c === 61 || c === 64) needsWork = true;
         j++;
       }
-      if (this.foldUnitWord(i, j)) {
-        i = j;
-        continue;
-      }
-      if (this.template.length > 0) this.template += ' ';
-      const first = line.charCodeAt(i);
-      const quotedEnd = first === 34 || first === 39 ? this.quotedSpanEnd(i, j) : -1;
-      if (quotedEnd > 0) {
-        j = this.emitQuotedSpan(i, quotedEnd);
-      } else if (this.previousWordNamesValue()) {
-        this.template += this.maskNamedValue(line.slice(i, j));
-      } else if (needsWork) {
-        this.template += this.maskWord(line.slice(i, j));
-      } else {
-        this.template += line.slice(i, j);
-      }
-      this.previousStart = i;
-      this.previousEnd = j;
-      i = j;
+      i = this.foldUnitWord(i, j) ? j : this.emitWord(i, j, needsWork);
     }
     return { template: this.template, values: this.values, telling: this.telling };
+  }
+
+  /** Appends one word's template; returns where the next word starts (after a quoted run, later). */
+  private emitWord(start: number, end: number, needsWork: boolean): number {
+    const line = this.line;
+    if (this.template.length > 0) this.template += ' ';
+    const first = line.charCodeAt(start);
+    const quotedEnd = first === 34 || first === 39 ? this.quotedSpanEnd(start, end) : -1;
+    this.lastWordEnd = 'other';
+    if (quotedEnd > 0) {
+      end = this.emitQuotedSpan(start, quotedEnd);
+    } else if (this.previousWordNamesValue()) {
+      this.template += this.maskNamedValue(line.slice(start, end));
+    } else if (needsWork) {
+      const tellingBefore = this.telling.length;
+      const masked = this.maskWord(line.slice(start, end));
+      this.template += masked;
+      if (masked.endsWith(NUM)) this.lastWordEnd = 'num';
+      else if (this.telling.length > tellingBefore && masked === this.telling[tellingBefore]!.value) this.lastWordEnd = 'telling';
+    } else {
+      this.template += line.slice(start, end);
+    }
+    this.previousStart = start;
+    this.previousEnd = end;
+    return end;
   }
 
   /**
@@ -148,10 +160,9 @@ class LineMasker {
    * `<SIZE>`/`<DUR>` value, so `93.0 B` and `5.2 KB` share a template.
    */
   private foldUnitWord(start: number, end: number): boolean {
-    if (this.previousEnd !== start - 1) return false;
+    if (this.lastWordEnd === 'other' || this.previousEnd !== start - 1) return false;
     const previous = this.line.slice(this.previousStart, this.previousEnd);
-    const afterTelling = this.telling.length > 0 && this.telling[this.telling.length - 1]!.value === previous;
-    if (!this.template.endsWith(NUM) && !afterTelling) return false;
+    const afterTelling = this.lastWordEnd === 'telling';
     let unitEnd = end;
     while (unitEnd > start && isCloser(this.line.charCodeAt(unitEnd - 1))) unitEnd--;
     const unit = this.line.slice(start, unitEnd);
@@ -165,6 +176,7 @@ class LineMasker {
     }
     this.template = this.template.slice(0, -NUM.length) + placeholder + this.line.slice(unitEnd, end);
     this.values[this.values.length - 1] += ' ' + unit;
+    this.lastWordEnd = 'other';
     this.previousStart = start;
     this.previousEnd = end;
     return true;
@@ -173,6 +185,8 @@ class LineMasker {
   private previousWordNamesValue(): boolean {
     const length = this.previousEnd - this.previousStart;
     if (length < 4 || length > 8) return false;
+    const first = this.line.charCodeAt(this.previousStart) | 32;
+    if (first !== 117 && first !== 104 && first !== 116) return false; // u, h, t: user, host, table
     return VALUE_NAMING_WORDS.has(this.line.slice(this.previousStart, this.previousEnd).toLowerCase());
   }
 
@@ -408,7 +422,7 @@ function kindHintOf(word: string): KindHint {
   let e = word.length;
   while (s < e && !isAlnum(word.charCodeAt(s))) s++;
   while (e > s && !isAlnum(word.charCodeAt(e - 1))) e--;
-  if (e - s < 2 || e - s > 14) return undefined;
+  if (e - s < 2 || e - s > 14 || !KIND_INITIALS.has(word.charCodeAt(s) | 32)) return undefined;
   const w = word.slice(s, e).toLowerCase();
   if (KIND_WORDS.has(w)) return 'any';
   if (w === 'returned' || w === 'http' || w.startsWith('http/')) return 'http';
