@@ -28,6 +28,11 @@ const READ_BUDGET_BYTES = 1024 * 1024;
 const READ_CHUNK_BYTES = 256 * 1024;
 /** Bytes kept from just before the offset: if they change, the file was truncated and rewritten (Fluent Bit's offset marker). */
 const OFFSET_MARKER_BYTES = 32;
+/**
+ * chokidar drops (does not delay) `change` events for 50 ms after one per path, so a write in that
+ * window would wait for the reconcile; one more look just after the window closes catches it (ms).
+ */
+const TRAILING_LOOK_MS = 60;
 /** chokidar's stat-polling interval when polling (ms): its default. */
 const POLL_INTERVAL_MS = 100;
 
@@ -114,6 +119,8 @@ export class FileFollower {
   private watcher: FSWatcher | undefined;
   private polling: boolean;
   private timers: NodeJS.Timeout[] = [];
+  /** At most one pending trailing look per path (see TRAILING_LOOK_MS). */
+  private readonly trailingLooks = new Map<string, NodeJS.Timeout>();
   private running: Promise<void> | undefined;
   private turnRequested = false;
   private closed = false;
@@ -177,6 +184,8 @@ export class FileFollower {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    for (const timer of this.trailingLooks.values()) clearTimeout(timer);
+    this.trailingLooks.clear();
     await this.watcher?.close();
     await this.running;
     await Promise.all([...this.tails.values()].map((tail) => tail.handle.close().catch(() => undefined)));
@@ -296,6 +305,14 @@ export class FileFollower {
     }
     this.dirtyPaths.add(absolute);
     this.schedule();
+    if (!this.trailingLooks.has(absolute)) {
+      const look = setTimeout(() => {
+        this.trailingLooks.delete(absolute);
+        this.dirtyPaths.add(absolute);
+        this.schedule();
+      }, TRAILING_LOOK_MS);
+      this.trailingLooks.set(absolute, look);
+    }
   }
 
   private onDirectoryGone(directory: string): void {
