@@ -4,11 +4,11 @@
  * each format is read by an index-based scanner (see `formats/`), not by a chain of regexes.
  * Never throws: anything it cannot read is the unknown format, the whole line as the message.
  */
-import type { Level, ParsedHeader } from './record.js';
+import type { ParsedHeader } from './record.js';
 import { parseApacheLine } from './formats/apache.js';
 import { parseBracketedIsoLine, parseIsoLine } from './formats/iso.js';
 import { parseJsonLine } from './formats/json.js';
-import { normalizeLevel as normalizeLevelWord } from './formats/level.js';
+import { readPhpLabel } from './formats/level.js';
 import { parseNginxLine } from './formats/nginx.js';
 import { parsePhpLine } from './formats/php.js';
 import { parseBsdLine, parsePriorityLine } from './formats/syslog.js';
@@ -37,9 +37,7 @@ export function isTimeZone(name: string): boolean {
 }
 
 /** `ERROR`, `warn`, `CRIT`, `trace3`, … → the normalized Level, or undefined. */
-export function normalizeLevel(word: string): Level | undefined {
-  return normalizeLevelWord(word);
-}
+export { normalizeLevel } from './formats/level.js';
 
 function parseKnownFormat(line: string, referenceTime: number, zone: Zone): ParsedHeader | undefined {
   const first = line.charCodeAt(0);
@@ -47,8 +45,15 @@ function parseKnownFormat(line: string, referenceTime: number, zone: Zone): Pars
   if (isDigit(first)) return parseDigitLed(line, zone);
   if (first === 123 /* { */) return parseJsonLine(line, zone);
   if (first === 60 /* < */) return parsePriorityLine(line, referenceTime, zone);
+  if (first === 80 /* P */ && line.startsWith('PHP ')) return parsePhpStderrLine(line);
   if (first >= 65 && first <= 90 /* A-Z: a month name */) return parseBsdLine(line, referenceTime, zone);
   return undefined;
+}
+
+/** PHP CLI on stderr: `PHP Fatal error:  …` with no date. */
+function parsePhpStderrLine(line: string): ParsedHeader | undefined {
+  const php = readPhpLabel(line, 0);
+  return php === undefined ? undefined : { at: undefined, level: php.level, message: line.slice(php.messageStart), host: undefined };
 }
 
 /** `[23-Nov-2026 …]` PHP, `[2026-11-24 …]` Monolog/Laravel, `[Tue Nov 24 …]` Apache. */

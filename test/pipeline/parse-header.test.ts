@@ -72,6 +72,13 @@ describe('PHP error log', () => {
     ], 'Europe/Berlin');
   });
 
+  it('reads PHP CLI lines on stderr, which have no date', () => {
+    checkRows([
+      { line: 'PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted', at: undefined, level: 'fatal', message: 'Allowed memory size of 134217728 bytes exhausted' },
+      { line: 'PHP Notice:  Undefined variable: firstName_ in php shell code on line 1', at: undefined, level: 'notice', message: 'Undefined variable: firstName_ in php shell code on line 1' },
+    ]);
+  });
+
   it('reads Monolog/Laravel bracketed ISO lines', () => {
     checkRows([
       { line: '[2026-11-24 01:05:25] production.ERROR: SQLSTATE[23000]: Integrity constraint violation {"exception":"[object]"}',
@@ -214,6 +221,7 @@ describe('unknown formats and bad dates', () => {
     checkRows([
       { line: 'Segmentation fault (core dumped)', at: undefined, level: undefined, message: 'Segmentation fault (core dumped)' },
       { line: 'ERROR something', at: undefined, level: undefined, message: 'ERROR something' },
+      { line: 'PHP is great', at: undefined, level: undefined, message: 'PHP is great' },
       { line: '', at: undefined, level: undefined, message: '' },
       { line: '[', at: undefined, level: undefined, message: '[' },
       { line: '[just brackets]', at: undefined, level: undefined, message: '[just brackets]' },

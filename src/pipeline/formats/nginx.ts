@@ -2,7 +2,7 @@
  * nginx error log: `2026/11/24 01:05:25 [error] 123#0: *1 msg, client: …`, in the server's local
  * time. `pid#tid:` and the `*connection` number are header fields, not part of the message.
  */
-import type { ParsedHeader } from '../record.js';
+import type { Level, ParsedHeader } from '../record.js';
 import { normalizeLevel, skipSpaces } from './level.js';
 import { isDigit, readDigits, wallClockMs, wallToUtc, type Zone } from './time.js';
 
@@ -18,7 +18,7 @@ export function parseNginxLine(line: string, localZone: Zone): ParsedHeader | un
   const wall = cachedStamp !== '' && line.startsWith(cachedStamp) ? cachedWall : readStamp(line);
   const at = wall === undefined ? undefined : wallToUtc(wall, localZone);
   let p = 20;
-  let level;
+  let level: Level | undefined;
   if (line.charCodeAt(p) === 91 /* [ */) {
     const close = line.indexOf(']', p);
     if (close > 0 && close - p < 12) {
