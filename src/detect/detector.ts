@@ -219,7 +219,7 @@ export class Detector {
     if (known !== undefined) return known;
     if (this.signatures.size >= this.caps.maxSignatures) this.evictQuietest();
     const isNew = this.announced.get(id) ?? this.isNewAt(record.at);
-    const limits = { maxHosts: this.caps.maxHostsPerSignature, samples: this.caps.samplesPerSignature };
+    const limits = { maxHosts: this.caps.maxHostsPerSignature, samples: this.caps.samplesPerSignature, overflowMin: this.thresholds.overflowMin };
     const signature = new SignatureState(id, template, isNew, record, limits);
     this.signatures.set(id, signature);
     return signature;
@@ -286,7 +286,9 @@ export class Detector {
     const hostsTotal = this.hostsTotal(at);
     const findings: Finding[] = [];
     const watched = new Set<string>();
-    for (const signature of this.signatures.values()) {
+    // Warm-up: with less history than this, a baseline says too little to call anything a rise.
+    const warm = at - (this.observedFrom ?? at) >= t.minHistoryMs;
+    for (const signature of warm ? this.signatures.values() : []) {
       if (this.bursts.has(signature.id)) continue;
       const climb = signature.climbs.find((c) => c.at >= at - t.windowMs);
       if (signature.lastSeen < recentFrom && climb === undefined) continue;

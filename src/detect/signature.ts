@@ -6,7 +6,7 @@
 import { LEVELS, type Level, type SignedRecord } from '../pipeline/record.js';
 import { BucketSeries } from './buckets.js';
 import type { Telling } from './model.js';
-import { crossesIntegerBoundary } from './telling.js';
+import { crossesIntegerBoundary, TELLING_VALUES } from './telling.js';
 
 /** Hosts past the per-signature cap are counted together under this name. */
 export const OTHER_HOSTS = '(other)';
@@ -32,6 +32,8 @@ export interface Climb {
 export interface SignatureLimits {
   maxHosts: number;
   samples: number;
+  /** Smallest type maximum a climb is flagged for. */
+  overflowMin: number;
 }
 
 export class SignatureState {
@@ -46,7 +48,7 @@ export class SignatureState {
   private readonly latestSamples: string[] = [];
   /** Per value position: the value every line so far had there, or null once two differed. */
   private common: (string | null)[] | undefined;
-  private readonly slotMax: (number | bigint | undefined)[] = [];
+  private readonly slots: (SlotTrend | undefined)[] = [];
 
   constructor(
     readonly id: string,
@@ -142,16 +144,46 @@ export class SignatureState {
       const value = values[slot]!;
       const numeric = integerValue(value);
       if (numeric === undefined) continue;
-      const previous = this.slotMax[slot];
-      if (previous !== undefined && !isGreater(numeric, previous)) continue;
-      this.slotMax[slot] = numeric;
-      if (previous === undefined) continue;
+      const trend = this.slots[slot];
+      if (trend === undefined) {
+        this.slots[slot] = { max: numeric, last: numeric, seen: 1, ups: 0 };
+        continue;
+      }
+      trend.seen++;
+      if (isGreater(numeric, trend.last)) trend.ups++;
+      trend.last = numeric;
+      if (!isGreater(numeric, trend.max)) continue;
+      const previous = trend.max;
+      trend.max = numeric;
+      if (!isClimbing(trend)) continue;
       const telling = crossesIntegerBoundary(previous, value);
-      if (telling !== undefined && !this.climbs.some((c) => c.slot === slot && c.telling.name === telling.name)) {
+      if (telling !== undefined && isOverflowLimit(telling, this.limits.overflowMin) && !this.climbs.some((c) => c.slot === slot && c.telling.name === telling.name)) {
         this.climbs.push({ slot, at, telling });
       }
     }
   }
+}
+
+/** A numeric slot's running maximum and how steadily it rises. */
+interface SlotTrend {
+  max: number | bigint;
+  last: number | bigint;
+  seen: number;
+  ups: number;
+}
+
+/** Values before a slot counts as a counter; and the share of rises that makes it one (ids rise, random numbers do not). */
+const CLIMB_MIN_VALUES = 3;
+const CLIMB_MIN_UP_SHARE = 0.8;
+
+function isClimbing(trend: SlotTrend): boolean {
+  return trend.seen >= CLIMB_MIN_VALUES && trend.ups >= CLIMB_MIN_UP_SHARE * (trend.seen - 1);
+}
+
+/** Only type maximums at or past `overflowMin` are worth a flag (a slot passing 255 is ordinary). */
+function isOverflowLimit(telling: Telling, overflowMin: number): boolean {
+  const limit = TELLING_VALUES.find((t) => t.name === telling.name)?.value;
+  return limit !== undefined && Number(limit) >= overflowMin;
 }
 
 function integerValue(value: string): number | bigint | undefined {

@@ -18,7 +18,7 @@ export interface Thresholds {
   minCount: number;
   /** Poisson tail probability below which a count is a burst. 1e-6: many signatures are tested every second, so one in a million keeps clean runs clean. */
   burstP: number;
-  /** Tail probability below which a signature is merely "rising" (watch). */
+  /** Tail probability below which a signature is merely "rising" (watch); strict enough that ordinary noise rarely reaches it. */
   watchP: number;
   /** Tail probability over the last `quietMs` that keeps a running burst alive. Lenient: ending is cheap to get wrong by a few seconds. */
   continueP: number;
@@ -64,7 +64,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   countdownMs: 600_000,
   minCount: 3,
   burstP: 1e-6,
-  watchP: 1e-4,
+  watchP: 1e-5,
   continueP: 1e-3,
   elevatedP: 1e-3,
   minRatio: 2,
