@@ -7,7 +7,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { Box, useApp, useInput, useStdin, type Key } from 'ink';
 import type { SignatureView } from '../detect/model.js';
 import type { PipelineHandle, PipelineSnapshot } from '../pipeline/handle.js';
-import { visibleText } from '../pipeline/visible-text.js';
+import { displayText } from './display-text.js';
 import { Banner, bannerContent, bannerLineCount } from './Banner.js';
 import { currentUser } from './current-user.js';
 import { DetailView } from './DetailView.js';
@@ -49,7 +49,7 @@ export function App({ handle, noColor, title, deployWindowMs = DEFAULT_DEPLOY_WI
       apply({ type: 'notice', text: `marked deploy ${formatDeploy(deploy)}` });
       refresh();
     } catch (error) {
-      apply({ type: 'notice', text: `could not mark a deploy: ${visibleText(String(error instanceof Error ? error.message : error))}` });
+      apply({ type: 'notice', text: `could not mark a deploy: ${displayText(String(error instanceof Error ? error.message : error))}` });
     }
   }, [handle, apply, refresh]);
 
@@ -130,6 +130,6 @@ function Body({ snapshot, ui, listed, columns, height }: BodyProps) {
 }
 
 function emptyText(snapshot: PipelineSnapshot, filter: string): string {
-  if (filter !== '') return `No signature matches "${visibleText(filter)}" (Esc clears the filter).`;
+  if (filter !== '') return `No signature matches "${displayText(filter)}" (Esc clears the filter).`;
   return snapshot.signatures.length === 0 ? 'No errors seen yet.' : '';
 }

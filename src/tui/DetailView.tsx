@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { Deploy, SignatureView } from '../detect/model.js';
-import { visibleText } from '../pipeline/visible-text.js';
+import { displayText } from './display-text.js';
 import { formatBaseline, formatCount, formatDuration, formatRatio } from './format.js';
 import { HighlightedText } from './HighlightedText.js';
 import { packEntries } from './layout.js';
@@ -83,13 +83,13 @@ function Summary({ signature, at }: { signature: SignatureView; at: number }) {
     <Text>
       {signature.new ? <Text {...newBadgeStyle(theme)}>NEW </Text> : null}
       <Text {...logLevelStyle(signature.level, theme)}>{LOG_LEVEL_LABEL[signature.level]}</Text>
-      {` ${visibleText(signature.id)} · ${facts.join(' · ')}`}
+      {` ${displayText(signature.id)} · ${facts.join(' · ')}`}
     </Text>
   );
 }
 
 function templateBlock(signature: SignatureView, width: number): Block {
-  const needed = Math.ceil(visibleText(signature.template).length / Math.max(1, width));
+  const needed = Math.ceil(displayText(signature.template).length / Math.max(1, width));
   return {
     key: 'template',
     lines: Math.min(MAX_TEMPLATE_LINES, Math.max(1, needed)),
@@ -112,7 +112,7 @@ function commonBlocks(signature: SignatureView): Block[] {
 function hostBlocks(signature: SignatureView, width: number): Block[] {
   const entries = Object.entries(signature.perHost)
     .sort(([hostA, a], [hostB, b]) => b - a || hostA.localeCompare(hostB))
-    .map(([host, count]) => `${visibleText(host)} ${formatCount(count)}`);
+    .map(([host, count]) => `${displayText(host)} ${formatCount(count)}`);
   if (entries.length === 0) return [];
   const title = `hosts ${formatCount(signature.hosts)}/${formatCount(signature.hostsTotal)}: `;
   const lines = packEntries(entries, Math.max(1, width - title.length), MAX_HOST_LINES);

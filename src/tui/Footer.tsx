@@ -4,7 +4,7 @@
  */
 import { Text } from 'ink';
 import type { PipelineSnapshot } from '../pipeline/handle.js';
-import { visibleText } from '../pipeline/visible-text.js';
+import { displayText } from './display-text.js';
 import { formatCount } from './format.js';
 import { lossStyle, useTheme } from './theme.js';
 import type { UiState } from './ui-state.js';
@@ -48,7 +48,7 @@ function Status({ snapshot, ui }: { snapshot: PipelineSnapshot; ui: UiState }) {
           <Text {...lossStyle(count, theme)}>{`${name} ${formatCount(count)}`}</Text>
         </Text>
       ))}
-      {ui.filter === '' ? '' : ` · filter "${visibleText(ui.filter)}"`}
+      {ui.filter === '' ? '' : ` · filter "${displayText(ui.filter)}"`}
       {ui.notice === null ? '' : ` · ${ui.notice}`}
     </Text>
   );
@@ -56,7 +56,7 @@ function Status({ snapshot, ui }: { snapshot: PipelineSnapshot; ui: UiState }) {
 
 function Keys({ ui, keysEnabled }: { ui: UiState; keysEnabled: boolean }) {
   if (!keysEnabled) return <Text dimColor>keys off: stdin is not a terminal · Ctrl+C quits</Text>;
-  if (ui.draft !== null) return <Text>{`filter: ${visibleText(ui.draft)}▏ ⏎ apply · esc clear`}</Text>;
+  if (ui.draft !== null) return <Text>{`filter: ${displayText(ui.draft)}▏ ⏎ apply · esc clear`}</Text>;
   const back = ui.view === 'detail' ? 'esc back' : '⏎ detail';
   return <Text dimColor>{`↑↓/jk select · ${back} · / filter · p ${ui.paused ? 'resume' : 'pause'} · d mark deploy · ? help · q quit`}</Text>;
 }

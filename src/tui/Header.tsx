@@ -4,7 +4,7 @@
  */
 import { Text } from 'ink';
 import type { PipelineSnapshot } from '../pipeline/handle.js';
-import { visibleText } from '../pipeline/visible-text.js';
+import { displayText } from './display-text.js';
 import { formatCount, formatDeploy, formatDuration, formatRate, lastDeploy } from './format.js';
 
 export interface HeaderProps {
@@ -29,7 +29,7 @@ export function Header({ snapshot, title, deployWindowMs, paused }: HeaderProps)
       {paused ? <Text inverse bold> PAUSED </Text> : null}
       {paused ? ' ' : ''}
       <Text bold>logwatch</Text>
-      {title === undefined || title === '' ? '' : ` ${visibleText(title)}`}
+      {title === undefined || title === '' ? '' : ` ${displayText(title)}`}
       {` · ${parts.join(' · ')}`}
     </Text>
   );

@@ -1,11 +1,11 @@
 /**
- * Text from logs, made safe and painted: escaped by visibleText() so it can never move the
+ * Text from logs, made safe and painted: escaped by displayText() so it can never move the
  * cursor, change colours or ring the bell, then telling values highlighted. Renders inline, so it
  * can sit inside a truncating <Text>.
  */
 import { Text } from 'ink';
 import type { Telling } from '../detect/model.js';
-import { visibleText } from '../pipeline/visible-text.js';
+import { displayText } from './display-text.js';
 import { splitTelling } from './highlight.js';
 import { tellingStyle, useTheme } from './theme.js';
 
@@ -17,7 +17,7 @@ export interface HighlightedTextProps {
 
 export function HighlightedText({ text, telling }: HighlightedTextProps) {
   const theme = useTheme();
-  const segments = splitTelling(visibleText(text), telling.map((value) => value.value));
+  const segments = splitTelling(displayText(text), telling.map((value) => value.value));
   return (
     <Text>
       {segments.map((segment, index) =>

@@ -10,7 +10,7 @@ import { HighlightedText } from './HighlightedText.js';
 import { tableLayout, visibleWindow, type Column } from './layout.js';
 import { Sparkline } from './Sparkline.js';
 import { LOG_LEVEL_LABEL, logLevelStyle, newBadgeStyle, tellingStyle, useTheme } from './theme.js';
-import { visibleText } from '../pipeline/visible-text.js';
+import { displayText } from './display-text.js';
 
 export interface SignatureTableProps {
   /** Already ranked and filtered. */
@@ -115,7 +115,7 @@ function Cell({ column, signature, selected, at }: { column: Column; signature: 
  */
 function TemplateCell({ signature, width }: { signature: SignatureView; width: number }) {
   const theme = useTheme();
-  const cut = visibleText(signature.template).length > width - 1;
+  const cut = displayText(signature.template).length > width - 1;
   const values = [...new Set(signature.telling.map((telling) => telling.value))];
   return (
     <Text>

@@ -3,7 +3,7 @@
  * a difference on the pipeline's event clock (snapshot.at), never wall time, so replays read right.
  */
 import type { Deploy } from '../detect/model.js';
-import { visibleText } from '../pipeline/visible-text.js';
+import { displayText } from './display-text.js';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -80,9 +80,9 @@ export function formatRate(perSecond: number): string {
 
 /** `#3 website abc123 by sam`; deploy fields arrive over the network, so they are escaped. */
 export function formatDeploy(deploy: Deploy): string {
-  const parts = [`#${deploy.id}`, visibleText(deploy.app)];
-  if (deploy.version !== undefined) parts.push(visibleText(deploy.version));
-  if (deploy.by !== undefined) parts.push(`by ${visibleText(deploy.by)}`);
+  const parts = [`#${deploy.id}`, displayText(deploy.app)];
+  if (deploy.version !== undefined) parts.push(displayText(deploy.version));
+  if (deploy.by !== undefined) parts.push(`by ${displayText(deploy.by)}`);
   return parts.join(' ');
 }
 

@@ -35,7 +35,12 @@ export async function runTui(handle: PipelineHandle, options: TuiOptions = {}): 
       {...(options.title === undefined ? {} : { title: options.title })}
       {...(options.deployWindowMs === undefined ? {} : { deployWindowMs: options.deployWindowMs })}
     />,
-    { stdout, stdin, maxFps: TUI_MAX_FPS, exitOnCtrlC: true, patchConsole: true },
+    {
+      stdout, stdin, maxFps: TUI_MAX_FPS, exitOnCtrlC: true,
+      // console.* goes above the frame instead of through it; patching needs console.Console,
+      // which hosts that replace the global console (test runners) may not have.
+      patchConsole: typeof console.Console === 'function',
+    },
   );
   // Without raw mode (stdin not a TTY) Ctrl+C arrives as SIGINT; SIGTERM comes from outside.
   // Either way: unmount cleanly rather than die with the terminal still in Ink's hands.

@@ -224,13 +224,13 @@ describe('terminal sizes', () => {
 });
 
 describe('hostile text', () => {
-  const hostile = 'boom \u001b[2J\u001b]0;pwned\u0007 over\rwrite \u0007bell';
+  const hostile = 'tab\there boom \u001b[2J\u001b]0;pwned\u0007 over\rwrite \u0007bell';
   const handle = () => handleWith([signatureView({ id: 'evil', template: hostile, samples: [`${hostile}\n#0 \u001b[31mred`], score: 9 })],
     { level: 'watch', reason: `New: ${hostile}`, attribution: 'none' });
 
   it('is escaped visibly in the table and the banner, never passed to the terminal', () => {
     const frame = render(<App handle={handle()} noColor={false} />).lastFrame() ?? '';
-    expect(frame).toContain('boom \\x1b[2J\\x1b]0;pwned\\x07 over');
+    expect(frame).toContain('tab here boom \\x1b[2J\\x1b]0;pwned\\x07 over');
     expect(frame).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
