@@ -181,7 +181,7 @@ describe('WebSocket feed', () => {
 
   it('terminates a peer that does not answer pings', async () => {
     const lines: string[] = [];
-    const feed = await start(new FakeHandle(), { heartbeatMs: 50, log: (line) => lines.push(line) });
+    const feed = await start(new FakeHandle(), { heartbeatMs: 200, log: (line) => lines.push(line) });
     const healthy = await connect(wsUrl(feed.url));
     const dead = await connect(wsUrl(feed.url), { autoPong: false });
     expect((await dead.closed).code).toBe(1006);
