@@ -24,7 +24,7 @@ const ORDINARY_IDS = (_at: number, rng: Random): number => rng.int(1_100_000_000
 
 function entryMaker(spec: ScenarioSpec, rng: Random) {
   const recentId = spec.recentId ?? ORDINARY_IDS;
-  return (maker: MessageMaker, at: number): LogEntry => maker({ rng, at, recentId: () => recentId(at, rng) });
+  return (maker: MessageMaker, at: number): LogEntry => maker({ rng, recentId: () => recentId(at, rng) });
 }
 
 function runStream(spec: ScenarioSpec, stream: StreamSpec, root: Random, hosts: readonly string[]): TimedEntry[] {
@@ -82,7 +82,7 @@ function noiseStreams(spec: ScenarioSpec): StreamSpec[] {
   ];
 }
 
-export function deployMarkers(spec: ScenarioSpec, seed: number): DeployMarker[] {
+function deployMarkers(spec: ScenarioSpec, seed: number): DeployMarker[] {
   const rng = new Random(seed).fork('versions');
   return spec.deploys.map((deploy) => ({ at: deploy.at, app: spec.app, version: rng.hex(7), by: deploy.by }));
 }

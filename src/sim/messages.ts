@@ -8,8 +8,6 @@ import type { Random, Weighted } from './random.js';
 
 export interface MessageContext {
   rng: Random;
-  /** Event time of the entry, ms. */
-  at: number;
   /** A recently issued row id (the ID server's counter, or an ordinary id). */
   recentId(): number;
 }
