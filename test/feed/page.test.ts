@@ -12,7 +12,7 @@ import { FakeHandle } from '../support/fake-handle.js';
 import { signatureEvent, stopState, verdictEvent } from './events.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOT = join(tmpdir(), 'logwatch-feed-page.png');
+const SCREENSHOT = join(tmpdir(), 'logwatch-feed-page.png');
 
 describe.skipIf(!existsSync(CHROMIUM))('web page', () => {
   let handle: FakeHandle;
