@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { maskLine } from '../../src/detect/mask.js';
+
+/** input → template, values: one row per mask kind and per judgement call in mask.ts. */
+const TABLE: [input: string, template: string, values: string[]][] = [
+  ['retry 3 of 5', 'retry <NUM> of <NUM>', ['3', '5']],
+  ['offset -42 and ratio 0.75', 'offset <NUM> and ratio <NUM>', ['-42', '0.75']],
+  ['took 12ms', 'took <DUR>', ['12ms']],
+  ['waited 3.5s then 1h30m', 'waited <DUR> then <DUR>', ['3.5s', '1h30m']],
+  ['retry in 30 seconds', 'retry in <DUR>', ['30 seconds']],
+  ['buffer 64KB full', 'buffer <SIZE> full', ['64KB']],
+  ['size 5.2 KB, free 93.0 B', 'size <SIZE>, free <SIZE>', ['5.2 KB', '93.0 B']],
+  ['bad pointer 0x7ffd1234', 'bad pointer <HEX>', ['0x7ffd1234']],
+  ['commit a3f9c0e1d2b4 failed', 'commit <HEX> failed', ['a3f9c0e1d2b4']],
+  ['mac 00:1a:2b:3c:4d:5e', 'mac <HEX>', ['00:1a:2b:3c:4d:5e']],
+  ['request 3f2504e0-4f89-11d3-9a0c-0305e82c3301 failed', 'request <UUID> failed', ['3f2504e0-4f89-11d3-9a0c-0305e82c3301']],
+  ['connect to 10.0.0.12:3306 refused', 'connect to <IP> refused', ['10.0.0.12:3306']],
+  ['from 10.1.2.3:50010:Got exception', 'from <IP>:Got exception', ['10.1.2.3:50010']],
+  ['client [10.0.0.127] denied', 'client [<IP>] denied', ['10.0.0.127']],
+  ['peer fe80::1ff:fe23:4567:890a down', 'peer <IP> down', ['fe80::1ff:fe23:4567:890a']],
+  ['mail to bob.smith@example.com bounced', 'mail to <EMAIL> bounced', ['bob.smith@example.com']],
+  [
+    'GET https://api.example.com/v1/users/42?id=7&name=bob failed',
+    'GET https://api.example.com/v1/users/<NUM>?id=<NUM>&name=<*> failed',
+    ['42', '7', 'bob'],
+  ],
+  ['file /var/data/12345/part-0007.log missing', 'file /var/data/<NUM>/part-<NUM>.log missing', ['12345', '0007']],
+  [
+    'at 2026-11-23T14:03:11Z and 23-Nov-2026 14:03:11',
+    'at <DATE> and <DATE> <TIME>',
+    ['2026-11-23T14:03:11Z', '23-Nov-2026', '14:03:11'],
+  ],
+  ["Duplicate entry 'John Smith' for key 'users_name_unique'", "Duplicate entry '<STR>' for key 'users_name_unique'", ['John Smith']],
+  ['mode=fast user_id=42 flag=true', 'mode=<*> user_id=<NUM> flag=<*>', ['fast', '42', 'true']],
+  ['session closed for user root', 'session closed for user <*>', ['root']],
+  ['job_1445144423722_0020 blk_-1608999687919862906', 'job_<NUM>_<NUM> blk_<NUM>', ['1445144423722', '0020', '-1608999687919862906']],
+  ['"GET /v2/abc123def4567890/servers HTTP/1.1" 200', '"GET /v2/<HEX>/servers HTTP/1.1" 200', ['abc123def4567890']],
+];
+
+describe('maskLine', () => {
+  it.each(TABLE)('%s', (input, template, values) => {
+    const masked = maskLine(input);
+    expect(masked.template).toBe(template);
+    expect(masked.values).toEqual(values);
+  });
+
+  it('keeps identifiers literal, quoted or not', () => {
+    expect(maskLine('Undefined index: listing_id').template).toBe('Undefined index: listing_id');
+    expect(maskLine("Undefined index: 'listing_id'").template).toBe("Undefined index: 'listing_id'");
+    expect(maskLine('ssh2 handshake over utf8').template).toBe('ssh2 handshake over utf8');
+  });
+
+  it('collapses runs of white space', () => {
+    expect(maskLine('  a \t b   c ').template).toBe('a b c');
+  });
+
+  describe('telling values', () => {
+    it('keeps 2147483647 literal and explains it', () => {
+      const masked = maskLine('INSERT failed: id 2147483647 out of range');
+      expect(masked.template).toBe('INSERT failed: id 2147483647 out of range');
+      expect(masked.values).toEqual([]);
+      expect(masked.telling).toEqual([
+        { value: '2147483647', name: 'INT32_MAX', meaning: 'INT32_MAX: signed 32-bit overflow' },
+      ]);
+    });
+
+    it('masks 2147483646, which is just a number', () => {
+      const masked = maskLine('id 2147483646 ok');
+      expect(masked.template).toBe('id <NUM> ok');
+      expect(masked.telling).toEqual([]);
+    });
+
+    it('keeps negatives and boundaries inside key=value and brackets', () => {
+      const masked = maskLine('got -2147483648, [65535] and id=4294967295');
+      expect(masked.template).toBe('got -2147483648, [65535] and id=4294967295');
+      expect(masked.telling.map((t) => t.name)).toEqual(['INT32_MIN', 'UINT16_MAX', 'UINT32_MAX']);
+    });
+
+    it('does not read address octets or quantities as telling', () => {
+      expect(maskLine('from 10.0.127.255 port 22').telling).toEqual([]);
+      const lease = maskLine('lease for 128 seconds');
+      expect(lease.template).toBe('lease for <DUR>');
+      expect(lease.telling).toEqual([]);
+    });
+  });
+
+  describe('numbers that name the kind of error stay literal', () => {
+    it.each([
+      ['HTTP/1.1 500 Internal Server Error', 'HTTP/1.1 500 Internal Server Error'],
+      ['upstream returned 502', 'upstream returned 502'],
+      ['returned 5 rows', 'returned <NUM> rows'],
+      ['status=503 after 20ms', 'status=503 after <DUR>'],
+      ['status: 200 len: 1893', 'status: 200 len: <NUM>'],
+      ['exit code 137', 'exit code 137'],
+      ['errno=13 EACCES', 'errno=13 EACCES'],
+      ['SQLSTATE[23000]: Integrity constraint violation: 1062 Duplicate entry', 'SQLSTATE[23000]: Integrity constraint violation: 1062 Duplicate entry'],
+      ['Error 1264 in query', 'Error 1264 in query'],
+      ['killed by signal 9', 'killed by signal 9'],
+    ])('%s', (input, template) => {
+      expect(maskLine(input).template).toBe(template);
+    });
+
+    it('gives an HTTP 500 and a 404 different templates', () => {
+      expect(maskLine('GET /a HTTP/1.1 500').template).not.toBe(maskLine('GET /a HTTP/1.1 404').template);
+    });
+  });
+});
