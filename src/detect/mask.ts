@@ -46,6 +46,13 @@ export const ANY = '<*>';
 /** Every placeholder a template may contain; the catalog relies on this list to map values. */
 export const PLACEHOLDERS: readonly string[] = [NUM, HEX, UUID, IP, EMAIL, DATE, TIME, DUR, SIZE, STR, ANY];
 
+/** What the first scan of a word found: only digits, some digits or `=`/`@`, or neither. */
+const enum WordShape {
+  Plain,
+  Integer,
+  Mixed,
+}
+
 /** How a preceding word qualifies the integer after it. */
 type KindHint = 'any' | 'http' | undefined;
 
@@ -118,20 +125,23 @@ class LineMasker {
       while (i < n && line.charCodeAt(i) <= 32) i++;
       if (i >= n) break;
       let j = i;
-      let needsWork = false;
+      let digits = 0;
+      let special = false;
       while (j < n) {
         const c = line.charCodeAt(j);
         if (c <= 32) break;
-        if (isDigit(c) || c === 61 || c === 64) needsWork = true;
+        if (isDigit(c)) digits++;
+        else if (c === 61 || c === 64) special = true;
         j++;
       }
-      i = this.foldUnitWord(i, j) ? j : this.emitWord(i, j, needsWork);
+      const shape = digits === j - i ? WordShape.Integer : digits > 0 || special ? WordShape.Mixed : WordShape.Plain;
+      i = this.foldUnitWord(i, j) ? j : this.emitWord(i, j, shape);
     }
     return { template: this.template, values: this.values, telling: this.telling };
   }
 
   /** Appends one word's template; returns where the next word starts (after a quoted run, later). */
-  private emitWord(start: number, end: number, needsWork: boolean): number {
+  private emitWord(start: number, end: number, shape: WordShape): number {
     const line = this.line;
     if (this.template.length > 0) this.template += ' ';
     const first = line.charCodeAt(start);
@@ -141,7 +151,12 @@ class LineMasker {
       end = this.emitQuotedSpan(start, quotedEnd);
     } else if (this.previousWordNamesValue()) {
       this.template += this.maskNamedValue(line.slice(start, end));
-    } else if (needsWork) {
+    } else if (shape === WordShape.Integer) {
+      // The commonest variable word, a bare integer, skips the classifier chain.
+      const masked = this.integer(line.slice(start, end), this.previousWordHint());
+      this.template += masked;
+      this.lastWordEnd = masked === NUM ? 'num' : this.telling.length > 0 && masked === this.telling[this.telling.length - 1]!.value ? 'telling' : 'other';
+    } else if (shape === WordShape.Mixed) {
       const tellingBefore = this.telling.length;
       const masked = this.maskWord(line.slice(start, end));
       this.template += masked;
