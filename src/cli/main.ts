@@ -28,10 +28,16 @@ async function main(argv: string[]): Promise<number> {
     await program().parseAsync(argv);
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (error instanceof CommanderError) return commanderExitCode(error);
     return reportError(error);
   }
 }
 
 // Exit explicitly: followers, timers and servers must not keep a finished run alive (stdout is synchronous on Linux).
+/** A command's own `command.error(…, { exitCode })` keeps its code; commander's parse errors are usage errors. */
+function commanderExitCode(error: CommanderError): number {
+  if (error.exitCode === 0) return EXIT_OK;
+  return error.code === 'commander.error' ? error.exitCode : EXIT_USAGE;
+}
+
 process.exit(await main(process.argv));

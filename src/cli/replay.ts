@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { Engine } from '../pipeline/engine.js';
-import { loadReplay, pacedInputs, replayTimeline } from '../pipeline/replay.js';
+import { cutAt, loadReplay, pacedInputs, replayTimeline } from '../pipeline/replay.js';
 import { PipelineRun } from '../pipeline/run.js';
 import { loadConfig } from './config.js';
 import { UsageError } from './errors.js';
@@ -18,6 +18,8 @@ interface ReplayFlags {
   speed: string;
   json?: boolean;
   config?: string;
+  from?: string;
+  to?: string;
 }
 
 export function replayCommand(): Command {
@@ -27,21 +29,27 @@ export function replayCommand(): Command {
     .option('--speed <N|max>', 'event time per wall time: 1 is real time, max is as fast as possible', 'max')
     .option('--json', 'NDJSON events on stdout (the default when not on a terminal)')
     .option('--config <file>', 'configuration file with thresholds (default ./logwatch.config.json)')
+    .option('--from <time>', 'review from this time (ISO-8601, or HH:MM[:SS] on the first day): earlier data only builds the baseline')
+    .option('--to <time>', 'stop reading after this time')
     .action(async (dir: string, flags: ReplayFlags) => {
       const speed = parseSpeed(flags.speed);
       const config = loadConfig(flags.config);
       const replay = await loadReplay(dir);
       let virtualNow = replay.records[0]?.at ?? replay.fixture.deploys[0]?.at ?? 0;
+      const from = flags.from === undefined ? undefined : parseSliceTime(flags.from, virtualNow, '--from');
+      const to = flags.to === undefined ? Infinity : parseSliceTime(flags.to, virtualNow, '--to');
+      if (from !== undefined && from >= to) throw new UsageError('--from must be before --to');
       const engine = new Engine({
         statsEveryMs: REPLAY_STATS_EVERY_MS,
         sourceCounters: () => replay.counters,
         ...(config.thresholds === undefined ? {} : { thresholds: config.thresholds }),
       });
-      const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow });
+      const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow, ...(from === undefined ? {} : { quietBefore: from }) });
       const output = writeNdjson(run.events);
       const release = stopOnSignals(() => run.stop());
-      const timeline = replayTimeline(replay.records, replay.fixture.deploys);
-      await run.run(pacedInputs(timeline, speed, (at) => { virtualNow = at; }));
+      const slice = cutAt(replay, to);
+      const timeline = replayTimeline(slice.records, slice.deploys);
+      await run.run(pacedInputs(timeline, speed, (at) => { virtualNow = at; }, from));
       release();
       output.unsubscribe();
     });
@@ -54,4 +62,17 @@ export function parseSpeed(text: string): number {
     throw new UsageError(`--speed: "${text}" is not a speed; use a positive number (1 = real time) or max`);
   }
   return speed;
+}
+
+/** `2026-11-23T14:05:00Z`, or `14:05` / `14:05:30` (UTC) on the day of `firstAt`. */
+export function parseSliceTime(text: string, firstAt: number, what: string): number {
+  const clock = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+  if (clock !== null) {
+    const day = new Date(firstAt).toISOString().slice(0, 10);
+    const [, h, m, sec] = clock;
+    return Date.parse(`${day}T${h!.padStart(2, '0')}:${m}:${sec ?? '00'}Z`);
+  }
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new UsageError(`${what}: "${text}" is not a time; use ISO-8601 (2026-11-23T14:05:00Z) or HH:MM[:SS] in UTC`);
+  return at;
 }

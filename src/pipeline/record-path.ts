@@ -10,19 +10,14 @@ import { parseHeader } from './parse-header.js';
 import type { SignedRecord } from './record.js';
 
 
-/** Host and arrival time of the lines a source sent last: what a flushed record is stamped with. */
-interface SourceContext {
-  host: string | undefined;
-  arrivedAt: number;
-}
 
 export class RecordPath {
   /** Lines read (before multi-line joining). */
   lines = 0;
   private readonly joiner: MultilineJoiner;
   private readonly fingerprinter = createFingerprinter();
-  /** One entry per source (file) ever seen; bounded by the follower's own file cap. */
-  private readonly sources = new Map<string, SourceContext>();
+  /** Host of each source (file) ever seen; bounded by the number of files followed. */
+  private readonly hosts = new Map<string, string | undefined>();
 
   constructor(
     private readonly localHost: string = os.hostname(),
@@ -34,36 +29,36 @@ export class RecordPath {
   /** Records completed by this batch (a record completes when the next one starts). */
   push(batch: LineBatch): SignedRecord[] {
     this.lines += batch.lines.length;
-    this.sources.set(batch.source, { host: batch.host, arrivedAt: batch.arrivedAt });
+    this.hosts.set(batch.source, batch.host);
     const completed = this.joiner.push(batch.source, batch.lines, batch.arrivedAt);
     const out: SignedRecord[] = [];
-    for (const lines of completed) out.push(this.sign(batch.source, lines));
+    for (const lines of completed) out.push(this.sign(batch.source, lines, batch.arrivedAt));
     return out;
   }
 
   /** Records whose source has been quiet long enough (live mode, called on each tick). */
   flushIdle(now: number): SignedRecord[] {
-    return this.joiner.flushIdle(now).map(({ source, lines }) => this.sign(source, lines));
+    return this.joiner.flushIdle(now).map(({ source, lines, firstArrivedAt }) => this.sign(source, lines, firstArrivedAt));
   }
 
   /** Everything still pending (end of input). */
   flushAll(): SignedRecord[] {
-    return this.joiner.flushAll().map(({ source, lines }) => this.sign(source, lines));
+    return this.joiner.flushAll().map(({ source, lines, firstArrivedAt }) => this.sign(source, lines, firstArrivedAt));
   }
 
   get droppedLines(): number {
     return this.joiner.droppedLines;
   }
 
-  private sign(source: string, lines: string[]): SignedRecord {
-    const context = this.sources.get(source) ?? { host: undefined, arrivedAt: 0 };
-    const header = parseHeader(lines[0] ?? '', context.arrivedAt);
+  /** `arrivedAt`: when the record's first line was read — its event time if the line has none. */
+  private sign(source: string, lines: string[], arrivedAt: number): SignedRecord {
+    const header = parseHeader(lines[0] ?? '', arrivedAt);
     const message = lines.length > 1 ? `${header.message}\n${lines.slice(1).join('\n')}` : header.message;
     return {
-      at: header.at ?? context.arrivedAt,
+      at: header.at ?? arrivedAt,
       timeFromLine: header.at !== undefined,
       level: header.level ?? 'error',
-      host: context.host ?? header.host ?? this.localHost,
+      host: this.hosts.get(source) ?? header.host ?? this.localHost,
       source,
       message,
       fingerprint: this.fingerprinter.sign(header.message),

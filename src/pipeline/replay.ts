@@ -25,13 +25,6 @@ export interface LoadedReplay {
   counters: { lines: number; truncated: number; files: number };
 }
 
-export interface ReplaySlice {
-  /** Only inputs at or after this event time (ms) are handed over; earlier ones still build the baseline. */
-  from?: number;
-  /** Inputs after this event time are not read. */
-  to?: number;
-}
-
 export async function loadReplay(dir: string): Promise<LoadedReplay> {
   const fixture = await readFixture(dir);
   const path = new RecordPath('unknown-host');
@@ -88,39 +81,50 @@ export function* replayTimeline(records: SignedRecord[], deploys: DeployMarker[]
 }
 
 /**
- * Hands the timeline over at `speed` × event time (Infinity = as fast as possible), starting
- * the virtual clock at the first input. `onTime` learns the virtual time as it advances.
+ * Hands the timeline over at `speed` × event time (Infinity = as fast as possible). Inputs before
+ * `fastUntil` (a `--from` slice start) go at full speed; the virtual clock's pacing starts at the
+ * first input at or after it. `onTime` learns the virtual time as it advances.
  */
 export function pacedInputs(
   timeline: Iterable<EngineInput & { at: number }>,
   speed: number,
   onTime: (at: number) => void,
+  fastUntil = -Infinity,
 ): Observable<EngineInput> {
   return new Observable<EngineInput>((subscriber) => {
     const iterator = timeline[Symbol.iterator]();
     let pending = iterator.next();
     let timer: NodeJS.Timeout | undefined;
-    let startWall = 0;
-    let startAt = 0;
+    let origin: { wall: number; at: number } | undefined;
+    const horizon = (): number => {
+      if (speed === Infinity) return Infinity;
+      if (origin === undefined) return fastUntil;
+      return origin.at + (Date.now() - origin.wall) * speed;
+    };
     const step = (): void => {
-      const horizon = speed === Infinity ? Infinity : startAt + (Date.now() - startWall) * speed;
       let handed = 0;
-      while (!pending.done && pending.value.at <= horizon && handed < MAX_SPEED_CHUNK && !subscriber.closed) {
+      while (!pending.done && handed < MAX_SPEED_CHUNK && !subscriber.closed) {
         const { at, ...input } = pending.value;
+        if (at >= fastUntil && origin === undefined && speed !== Infinity) origin = { wall: Date.now(), at };
+        if (at > horizon()) break;
         onTime(at);
         subscriber.next(input as EngineInput);
         handed++;
         pending = iterator.next();
       }
       if (pending.done) return subscriber.complete();
-      const wait = speed === Infinity || handed === MAX_SPEED_CHUNK ? 0 : Math.min(100, (pending.value.at - horizon) / speed);
+      const wait = handed === MAX_SPEED_CHUNK || origin === undefined ? 0 : Math.min(100, (pending.value.at - horizon()) / speed);
       timer = setTimeout(step, wait);
     };
-    if (!pending.done) {
-      startWall = Date.now();
-      startAt = pending.value.at;
-    }
     timer = setTimeout(step, 0);
     return () => clearTimeout(timer);
   });
+}
+
+/** Keeps the records and deploys at or before `to` (the end of a reviewed slice). */
+export function cutAt(replay: LoadedReplay, to: number): { records: SignedRecord[]; deploys: DeployMarker[] } {
+  return {
+    records: replay.records.filter((record) => record.at <= to),
+    deploys: replay.fixture.deploys.filter((deploy) => deploy.at <= to),
+  };
 }

@@ -15,6 +15,8 @@ export interface RunOptions {
   now: () => number;
   /** Called after the input stream completes (replay end) or when stop() is called. */
   onFinish?: () => void;
+  /** Events before this event time (a replay's `--from`) build state but are not published. */
+  quietBefore?: number;
 }
 
 export class PipelineRun implements PipelineHandle {
@@ -78,6 +80,9 @@ export class PipelineRun implements PipelineHandle {
   }
 
   private publish(events: LogwatchEvent[]): void {
-    for (const event of events) this.subject.next(event);
+    const quietBefore = this.options.quietBefore;
+    for (const event of events) {
+      if (quietBefore === undefined || Date.parse(event.at) >= quietBefore) this.subject.next(event);
+    }
   }
 }
