@@ -30,7 +30,19 @@ export interface EngineOptions {
   localHost?: string;
   /** Multi-line quiet flush, ms. */
   quietMs?: number;
+  /** Event time observation began (a `--since` backfill's start), for detection's warm-up. */
+  observeFrom?: number;
+  /**
+   * How far behind a tick's time the engine judges (live: 1 s, so lines still in flight are
+   * counted in the second they belong to, as a replay counts them; replay: 0).
+   */
+  judgeLagMs?: number;
 }
+
+/** Detection judges whole seconds, every one of them. */
+const SECOND_MS = 1_000;
+/** After a long stall (laptop sleep) catch up at most this many seconds, then jump. */
+const MAX_CATCH_UP_SECONDS = 3_600;
 
 export class Engine {
   readonly detector: Detector;
@@ -40,11 +52,14 @@ export class Engine {
   private deploys = 0;
   private worst: SummaryEvent['worst'] = 'ok';
   private lastNow = 0;
+  /** Last whole second judged; detection must see every second, so ticks that skip one catch up. */
+  private lastJudged: number | undefined;
   private records = 0;
   private untimed = 0;
 
   constructor(private readonly options: EngineOptions) {
     this.detector = new Detector(options.thresholds);
+    if (options.observeFrom !== undefined) this.detector.observeFrom(options.observeFrom);
     this.recordPath = new RecordPath(options.localHost, options.quietMs === undefined ? {} : { quietMs: options.quietMs });
   }
 
@@ -110,10 +125,22 @@ export class Engine {
   private tick(now: number): LogwatchEvent[] {
     this.lastNow = now;
     const events = this.addRecords(this.recordPath.flushIdle(now));
-    events.push(...this.judge(now));
+    events.push(...this.judgeUpTo(now - (this.options.judgeLagMs ?? 0)));
     if (now >= this.nextStatsAt) {
       if (this.nextStatsAt !== 0) events.push(this.statsEvent(now));
       this.nextStatsAt = (Math.floor(now / this.options.statsEveryMs) + 1) * this.options.statsEveryMs;
+    }
+    return events;
+  }
+
+  private judgeUpTo(until: number): LogwatchEvent[] {
+    const last = Math.floor(until / SECOND_MS) * SECOND_MS;
+    let second = this.lastJudged === undefined ? last : this.lastJudged + SECOND_MS;
+    if (last - second > MAX_CATCH_UP_SECONDS * SECOND_MS) second = last - MAX_CATCH_UP_SECONDS * SECOND_MS;
+    const events: LogwatchEvent[] = [];
+    for (; second <= last; second += SECOND_MS) {
+      events.push(...this.judge(second));
+      this.lastJudged = second;
     }
     return events;
   }

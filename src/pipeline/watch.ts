@@ -2,7 +2,7 @@
  * Live mode: files (and stdin) followed, deploy markers received, a wall clock ticking once a
  * second — all merged into one input stream for the engine.
  */
-import { endWith, ignoreElements, interval, map, merge, Observable, share, Subject, takeUntil, type Observable as Obs } from 'rxjs';
+import { endWith, ignoreElements, interval, map, merge, Observable, share, Subject, takeUntil, tap, type Observable as Obs } from 'rxjs';
 import { FileFollower, type FollowOptions } from '../tail/follower.js';
 import { readStdin } from '../tail/stdin.js';
 import { listenForDeploys } from '../tail/deploy-listener.js';
@@ -15,6 +15,8 @@ import { PipelineRun } from './run.js';
 
 /** Evaluate once a second: verdicts within seconds, and the same cadence as replays. */
 const TICK_MS = 1_000;
+/** Judge one second behind the wall clock, so a line still being written counts where a replay counts it. */
+const LIVE_JUDGE_LAG_MS = 1_000;
 /** Live stats events every 10 s unless told otherwise. */
 export const DEFAULT_STATS_EVERY_MS = 10_000;
 
@@ -32,6 +34,8 @@ export interface WatchOptions {
   maxLineBytes?: number;
   /** Period of `stats` events, ms. */
   statsEveryMs?: number;
+  /** Sees every batch before the engine does (`record`, `watch --record`). */
+  onBatch?: (batch: LineBatch) => void;
   /** One line per problem (unreadable file, bad deploy line): logged, counted, never fatal. */
   warn: (line: string) => void;
 }
@@ -55,6 +59,8 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const engine = new Engine({
     statsEveryMs: options.statsEveryMs ?? DEFAULT_STATS_EVERY_MS,
     sourceCounters,
+    judgeLagMs: LIVE_JUDGE_LAG_MS,
+    ...(typeof options.start === 'object' ? { observeFrom: Date.now() - options.start.sinceMs } : {}),
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
   const deploys = new Subject<DeployMarker>();
@@ -91,7 +97,10 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   }
 
   const inputs: Obs<EngineInput> = merge(
-    merge(...sources).pipe(map((batch): EngineInput => ({ kind: 'batch', batch }))),
+    merge(...sources).pipe(
+      tap((batch) => options.onBatch?.(batch)),
+      map((batch): EngineInput => ({ kind: 'batch', batch })),
+    ),
     deploys.pipe(map((marker): EngineInput => ({ kind: 'deploy', marker }))),
     interval(TICK_MS).pipe(map((): EngineInput => ({ kind: 'tick', now: Date.now() }))),
   );
