@@ -8,15 +8,25 @@ import { cutAt, loadReplay, pacedInputs, replayTimeline } from '../pipeline/repl
 import { PipelineRun } from '../pipeline/run.js';
 import { loadConfig } from './config.js';
 import { UsageError } from './errors.js';
-import { writeNdjson } from './ndjson.js';
+import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
+import { attachSinks, wantsTui, type SinkChoice } from './sinks.js';
 import { stopOnSignals } from './signals.js';
+
+/** Default speeds: as fast as possible for NDJSON; on the TUI, fast enough to watch an hour in minutes. */
+const DEFAULT_SPEED_NDJSON = 'max';
+const DEFAULT_SPEED_TUI = '20';
+/** `--listen` without an address. */
+const DEFAULT_LISTEN = '127.0.0.1:7077';
 
 /** Replays write a stats event per minute of event time: enough to follow, few enough to read. */
 const REPLAY_STATS_EVERY_MS = 60_000;
 
 interface ReplayFlags {
-  speed: string;
+  speed?: string;
   json?: boolean;
+  tui?: boolean;
+  listen?: string | true;
+  token?: string;
   config?: string;
   from?: string;
   to?: string;
@@ -26,14 +36,19 @@ export function replayCommand(): Command {
   return new Command('replay')
     .description('replay a recorded incident (a fixture directory) through the pipeline')
     .argument('<fixture-dir>', 'a directory with logs/<host>/<file> and deploys.log or deploys.ndjson')
-    .option('--speed <N|max>', 'event time per wall time: 1 is real time, max is as fast as possible', 'max')
+    .option('--speed <N|max>', 'event time per wall time: 1 is real time, max is as fast as possible (default: max, 20 on the TUI)')
     .option('--json', 'NDJSON events on stdout (the default when not on a terminal)')
+    .option('--tui', 'the terminal UI (the default on a terminal)')
+    .option('--listen [host:port]', `serve the feed, API and web page (default ${DEFAULT_LISTEN}); keeps serving after the replay ends`)
+    .option('--token <token>', 'required for writes, and for reads beyond loopback (default $LOGWATCH_TOKEN)')
     .option('--config <file>', 'configuration file with thresholds (default ./logwatch.config.json)')
     .option('--from <time>', 'review from this time (ISO-8601, or HH:MM[:SS] on the first day): earlier data only builds the baseline')
     .option('--to <time>', 'stop reading after this time')
     .action(async (dir: string, flags: ReplayFlags) => {
-      const speed = parseSpeed(flags.speed);
+      const choice = sinkChoice(flags);
+      const speed = parseSpeed(flags.speed ?? (wantsTui(choice) ? DEFAULT_SPEED_TUI : DEFAULT_SPEED_NDJSON));
       const config = loadConfig(flags.config);
+      choice.deployWindowMs = config.thresholds?.windowMs ?? DEFAULT_THRESHOLDS.windowMs;
       const replay = await loadReplay(dir);
       let virtualNow = replay.records[0]?.at ?? replay.fixture.deploys[0]?.at ?? 0;
       const from = flags.from === undefined ? undefined : parseSliceTime(flags.from, virtualNow, '--from');
@@ -45,14 +60,37 @@ export function replayCommand(): Command {
         ...(config.thresholds === undefined ? {} : { thresholds: config.thresholds }),
       });
       const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow, ...(from === undefined ? {} : { quietBefore: from }) });
-      const output = writeNdjson(run.events);
+      const sinks = await attachSinks(run, { ...choice, title: `replay ${replay.fixture.name}` });
       const release = stopOnSignals(() => run.stop());
       const slice = cutAt(replay, to);
       const timeline = replayTimeline(slice.records, slice.deploys);
-      await run.run(pacedInputs(timeline, speed, (at) => { virtualNow = at; }, from));
+      const replayed = run.run(pacedInputs(timeline, speed, (at) => { virtualNow = at; }, from));
+      // The TUI stays on the final state until the user quits; a feed keeps serving it until interrupted.
+      if (sinks.ui !== undefined) await sinks.ui;
+      else if (sinks.feed !== undefined) await replayed.then(() => untilInterrupted(sinks.say, sinks.feed!.url));
+      else await replayed;
+      await run.stop();
       release();
-      output.unsubscribe();
+      await sinks.close();
     });
+}
+
+function sinkChoice(flags: ReplayFlags): SinkChoice {
+  const token = flags.token ?? process.env['LOGWATCH_TOKEN'];
+  return {
+    ...(flags.json === undefined ? {} : { json: flags.json }),
+    ...(flags.tui === undefined ? {} : { tui: flags.tui }),
+    ...(flags.listen === undefined ? {} : { listen: flags.listen === true ? DEFAULT_LISTEN : flags.listen }),
+    ...(token === undefined || token === '' ? {} : { token }),
+  };
+}
+
+function untilInterrupted(say: (line: string) => void, url: string): Promise<void> {
+  say(`replay finished; still serving its final state at ${url} (Ctrl+C to stop)`);
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 export function parseSpeed(text: string): number {

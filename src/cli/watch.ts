@@ -8,8 +8,12 @@ import { startWatch, type WatchOptions } from '../pipeline/watch.js';
 import { loadConfig, type Config } from './config.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './errors.js';
-import { writeNdjson } from './ndjson.js';
+import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
+import { attachSinks, type SinkChoice } from './sinks.js';
 import { stopOnSignals } from './signals.js';
+
+/** The feed's default address in `watch`: loopback only. */
+const DEFAULT_LISTEN = '127.0.0.1:7077';
 
 interface WatchFlags {
   hostPattern?: string;
@@ -21,6 +25,9 @@ interface WatchFlags {
   deploys?: string;
   poll?: boolean;
   statsEvery?: string;
+  tui?: boolean;
+  listen: string | false;
+  token?: string;
 }
 
 export function watchCommand(): Command {
@@ -31,15 +38,19 @@ export function watchCommand(): Command {
     .option('--since <duration>', 'backfill the last DURATION of every file (e.g. 30m) so a baseline exists at once')
     .option('--from-start', 'read files from their beginning')
     .option('--json', 'NDJSON events on stdout even on a terminal')
+    .option('--tui', 'the terminal UI (the default on a terminal)')
+    .option('--listen <host:port>', 'serve the feed, API and web page here', DEFAULT_LISTEN)
+    .option('--no-listen', 'no feed, API or web page')
+    .option('--token <token>', 'required for writes, and for reads beyond loopback (default $LOGWATCH_TOKEN)')
     .option('--config <file>', 'configuration file (default ./logwatch.config.json)')
     .option('--deploys-port <port>', 'listen for Graphite plaintext deploy markers on 127.0.0.1:PORT')
     .option('--deploys <file>', 'follow a file of Graphite plaintext deploy lines')
     .option('--poll', 'poll files instead of watching events (network filesystems)')
     .option('--stats-every <duration>', 'period of stats events', '10s')
-    .action(async (paths: string[], flags: WatchFlags) => {
+    .action(async (paths: string[], flags: WatchFlags, command: Command) => {
       const config = loadConfig(flags.config);
       const options = watchOptions(paths, flags, config);
-      await runWatch(options);
+      await runWatch(options, sinkChoice(flags, config, command.getOptionValueSource('listen') === 'default'));
     });
 }
 
@@ -75,6 +86,19 @@ export function watchOptions(paths: string[], flags: WatchFlags, config: Config)
   return options;
 }
 
+function sinkChoice(flags: WatchFlags, config: Config, listenIsDefault: boolean): SinkChoice {
+  const listen = listenIsDefault && config.listen !== undefined ? config.listen : flags.listen;
+  const token = flags.token ?? process.env['LOGWATCH_TOKEN'];
+  return {
+    ...(flags.json === undefined ? {} : { json: flags.json }),
+    ...(flags.tui === undefined ? {} : { tui: flags.tui }),
+    ...(listen === false ? {} : { listen, listenIsDefault: listenIsDefault && config.listen === undefined }),
+    ...(token === undefined || token === '' ? {} : { token }),
+    deployWindowMs: config.thresholds?.windowMs ?? DEFAULT_THRESHOLDS.windowMs,
+    title: 'watch',
+  };
+}
+
 function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -83,15 +107,19 @@ function parsePort(text: string): number {
   return port;
 }
 
-async function runWatch(options: WatchOptions): Promise<void> {
-  const session = await startWatch(options);
-  const output = writeNdjson(session.handle.events);
-  process.stderr.write(`logwatch: watching ${session.files} file(s)\n`);
+async function runWatch(options: WatchOptions, choice: SinkChoice): Promise<void> {
+  // Warnings go to stderr until the sinks exist, then through them (above the TUI's frame).
+  let say = options.warn;
+  const session = await startWatch({ ...options, warn: (line) => say(line) });
+  const sinks = await attachSinks(session.handle, choice);
+  say = sinks.say;
+  sinks.say(`watching ${session.files} file(s)`);
   if (session.deployPort !== undefined) {
-    process.stderr.write(`logwatch: listening for deploy markers on ${options.deployListener?.host}:${session.deployPort}\n`);
+    sinks.say(`listening for deploy markers on ${options.deployListener?.host}:${session.deployPort}`);
   }
   const release = stopOnSignals(() => session.handle.stop());
-  await session.done;
+  await (sinks.ui ?? session.done);
+  await session.handle.stop();
   release();
-  output.unsubscribe();
+  await sinks.close();
 }
