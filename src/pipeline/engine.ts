@@ -56,6 +56,8 @@ export class Engine {
   private lastJudged: number | undefined;
   private records = 0;
   private untimed = 0;
+  /** Lines of records handed over already parsed (replay), as they are handed over. */
+  private parsedLines = 0;
 
   constructor(private readonly options: EngineOptions) {
     this.detector = new Detector(options.thresholds);
@@ -73,6 +75,7 @@ export class Engine {
       case 'batch':
         return this.addRecords(this.recordPath.push(input.batch));
       case 'records':
+        for (const record of input.records) this.parsedLines += lineCount(record.message);
         return this.addRecords(input.records);
       case 'deploy':
         return [this.deployEvent(this.addDeploy(input.marker))];
@@ -109,7 +112,7 @@ export class Engine {
     return {
       type: 'stats',
       at: isoTime(now),
-      lines: source.lines ?? this.recordPath.lines,
+      lines: source.lines ?? this.recordPath.lines + this.parsedLines,
       records: this.records,
       dropped: (source.dropped ?? 0) + this.recordPath.droppedLines,
       truncated: source.truncated ?? 0,
@@ -167,6 +170,12 @@ export class Engine {
       deploys: this.deploys, records: stats.records, signatures: stats.signatures,
     };
   }
+}
+
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 const RANKS = { ok: 0, watch: 1, 'roll-forward': 2, revert: 3, stop: 4 } as const;
