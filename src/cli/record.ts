@@ -1,0 +1,64 @@
+/**
+ * `logwatch record <paths…> --out DIR`: follow logs like `watch` and write what is read, per host,
+ * plus every deploy marker received, as a fixture that `logwatch replay DIR` plays back with the
+ * same verdicts. `watch --record DIR` does the same alongside its usual output.
+ */
+import { Command } from 'commander';
+import { startWatch } from '../pipeline/watch.js';
+import { openRecording, recordEvents } from '../tail/recorder.js';
+import { loadConfig } from './config.js';
+import { parseDuration } from './duration.js';
+import { writeNdjson } from './ndjson.js';
+import { stopOnSignals } from './signals.js';
+import { watchOptions } from './watch.js';
+
+interface RecordFlags {
+  out: string;
+  force?: boolean;
+  duration?: string;
+  hostPattern?: string;
+  since?: string;
+  fromStart?: boolean;
+  json?: boolean;
+  config?: string;
+  deploysPort?: string;
+  deploys?: string;
+  poll?: boolean;
+  statsEvery?: string;
+}
+
+export function recordCommand(): Command {
+  return new Command('record')
+    .description('record a live session as a fixture directory that `logwatch replay` plays back')
+    .argument('<paths...>', 'log files or globs, e.g. "logs/*/php_errors.log"')
+    .requiredOption('--out <dir>', 'fixture directory to write (must be empty unless --force)')
+    .option('--force', 'replace the fixture files in a non-empty --out directory')
+    .option('--duration <duration>', 'stop recording after DURATION (e.g. 30m); default: until SIGINT/SIGTERM')
+    .option('--host-pattern <pattern>', 'host from the path: "logs/{host}/*.log" or a regex with a (?<host>…) group')
+    .option('--since <duration>', 'also record the last DURATION of every file (e.g. 30m) so the replay has a baseline')
+    .option('--from-start', 'read and record files from their beginning')
+    .option('--json', 'NDJSON events on stdout while recording')
+    .option('--config <file>', 'configuration file (default ./logwatch.config.json)')
+    .option('--deploys-port <port>', 'listen for Graphite plaintext deploy markers on 127.0.0.1:PORT')
+    .option('--deploys <file>', 'follow a file of Graphite plaintext deploy lines')
+    .option('--poll', 'poll files instead of watching events (network filesystems)')
+    .option('--stats-every <duration>', 'period of stats events', '10s')
+    .action(async (paths: string[], flags: RecordFlags) => {
+      const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
+      const options = watchOptions(paths, { ...flags, listen: false }, loadConfig(flags.config));
+      const recorder = await openRecording(flags.out, flags.force === true, options);
+      const session = await startWatch(options);
+      const recording = recordEvents(session.handle.events, recorder);
+      const output = flags.json === true ? writeNdjson(session.handle.events) : undefined;
+      process.stderr.write(`logwatch: recording ${session.files} file(s) into ${flags.out}\n`);
+      const release = stopOnSignals(() => session.handle.stop());
+      const timer = durationMs === undefined ? undefined : setTimeout(() => void session.handle.stop(), durationMs);
+      await session.done;
+      clearTimeout(timer);
+      release();
+      output?.unsubscribe();
+      recording.unsubscribe();
+      const written = await recorder.close(Date.now());
+      process.stderr.write(`logwatch: recorded ${written.lines} line(s) from ${written.files} file(s) into ${flags.out}\n`);
+    });
+}
