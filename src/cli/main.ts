@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { deployCommand } from './deploy.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 import { fingerprintCommand } from './fingerprint.js';
+import { recordCommand } from './record.js';
 import { replayCommand } from './replay.js';
 import { simulateCommand } from './simulate.js';
 import { watchCommand } from './watch.js';
@@ -17,7 +18,7 @@ export function program(): Command {
     .version(version)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`logwatch: ${text.replace(/^error: /, '').trim()}\n`) });
-  for (const command of [watchCommand(), replayCommand(), deployCommand(), fingerprintCommand(), simulateCommand()]) {
+  for (const command of [watchCommand(), replayCommand(), deployCommand(), fingerprintCommand(), simulateCommand(), recordCommand()]) {
     root.addCommand(command.exitOverride(), command.name() === 'watch' ? { isDefault: true } : {});
   }
   return root;

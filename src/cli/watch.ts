@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { findMissingPlainPaths } from '../tail/discovery.js';
 import { startWatch, type WatchOptions } from '../pipeline/watch.js';
 import { loadConfig, type Config } from './config.js';
+import { openRecording, recordEvents, type FixtureRecorder } from '../tail/recorder.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
@@ -28,6 +29,8 @@ interface WatchFlags {
   tui?: boolean;
   listen: string | false;
   token?: string;
+  record?: string;
+  force?: boolean;
 }
 
 export function watchCommand(): Command {
@@ -47,10 +50,13 @@ export function watchCommand(): Command {
     .option('--deploys <file>', 'follow a file of Graphite plaintext deploy lines')
     .option('--poll', 'poll files instead of watching events (network filesystems)')
     .option('--stats-every <duration>', 'period of stats events', '10s')
+    .option('--record <dir>', 'also record the session as a fixture directory (see `logwatch record`)')
+    .option('--force', 'with --record: replace the fixture files in a non-empty directory')
     .action(async (paths: string[], flags: WatchFlags, command: Command) => {
       const config = loadConfig(flags.config);
       const options = watchOptions(paths, flags, config);
-      await runWatch(options, sinkChoice(flags, config, command.getOptionValueSource('listen') === 'default'));
+      const recorder = flags.record === undefined ? undefined : await openRecording(flags.record, flags.force === true, options);
+      await runWatch(options, sinkChoice(flags, config, command.getOptionValueSource('listen') === 'default'), recorder);
     });
 }
 
@@ -107,10 +113,11 @@ function parsePort(text: string): number {
   return port;
 }
 
-async function runWatch(options: WatchOptions, choice: SinkChoice): Promise<void> {
+async function runWatch(options: WatchOptions, choice: SinkChoice, recorder: FixtureRecorder | undefined): Promise<void> {
   // Warnings go to stderr until the sinks exist, then through them (above the TUI's frame).
   let say = options.warn;
   const session = await startWatch({ ...options, warn: (line) => say(line) });
+  const recording = recorder === undefined ? undefined : recordEvents(session.handle.events, recorder);
   const sinks = await attachSinks(session.handle, choice);
   say = sinks.say;
   sinks.say(`watching ${session.files} file(s)`);
@@ -122,4 +129,6 @@ async function runWatch(options: WatchOptions, choice: SinkChoice): Promise<void
   await session.handle.stop();
   release();
   await sinks.close();
+  recording?.unsubscribe();
+  await recorder?.close(Date.now());
 }
