@@ -3,8 +3,8 @@
  *
  * `--to HOST:PORT` sends one Graphite plaintext line, `events.deploy.<app> 1 <unix-seconds>`.
  * That format carries the app and the time only: `--version` and `--by` cannot travel in it and
- * are reported as not sent. They are kept for the HTTP mode (`--url`, POST /api/deploys with our
- * JSON), which is added with the feed as a second transport next to `sendPlaintext`.
+ * are reported as not sent. `--url http://HOST:PORT` posts our JSON to a running logwatch's feed
+ * (`POST /api/deploys`), which carries all of them; it needs the token when one is set.
  */
 import { connect } from 'node:net';
 import { Command } from 'commander';
@@ -20,6 +20,8 @@ interface DeployOptions {
   by?: string;
   to: string;
   at?: string;
+  url?: string;
+  token?: string;
 }
 
 interface Target {
@@ -62,7 +64,71 @@ function sendPlaintext(target: Target, line: string): Promise<void> {
   });
 }
 
+/** POSTs the deploy as JSON; rejects with a one-line reason (the server's own message on 4xx). */
+async function postDeploy(url: URL, body: object, token: string | undefined): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(new URL('/api/deploys', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+    throw new Error(cause?.code === 'ECONNREFUSED' ? 'connection refused' : cause?.code ?? (error as Error).message);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const reason = (JSON.parse(text) as { error?: string }).error ?? text;
+    throw new Error(`HTTP ${response.status}: ${reason}`);
+  }
+  return text;
+}
+
+async function runHttpDeploy(command: Command, options: DeployOptions, url: URL, at: number): Promise<void> {
+  const body = {
+    app: options.app, at: new Date(at).toISOString(),
+    ...(options.version === undefined ? {} : { version: options.version }),
+    ...(options.by === undefined ? {} : { by: options.by }),
+  };
+  const token = options.token ?? process.env['LOGWATCH_TOKEN'];
+  try {
+    const answer = await postDeploy(url, body, token === '' ? undefined : token);
+    command.configureOutput().writeOut?.(`sent deploy to ${url.origin}: ${answer.trim()}\n`);
+  } catch (error) {
+    command.error(
+      `logwatch deploy: cannot post to ${url.origin} (${(error as Error).message}); check --url and --token`,
+      { exitCode: 1, code: 'logwatch.connect' },
+    );
+  }
+}
+
+function parseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new DeployUsageError(`--url "${text}" is not a URL (e.g. http://127.0.0.1:7077)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DeployUsageError(`--url "${text}" must be http or https`);
+  return url;
+}
+
 async function runDeploy(command: Command, options: DeployOptions): Promise<void> {
+  if (options.url !== undefined) {
+    let url: URL;
+    let at: number;
+    try {
+      if (command.getOptionValueSource('to') !== 'default') throw new DeployUsageError('--url and --to exclude each other; choose one');
+      url = parseUrl(options.url);
+      at = parseAt(options.at);
+    } catch (error) {
+      if (error instanceof DeployUsageError) command.error(`logwatch deploy: ${error.message}`, { exitCode: 2, code: 'logwatch.usage' });
+      throw error;
+    }
+    return runHttpDeploy(command, options, url, at);
+  }
   let target: Target;
   let at: number;
   try {
@@ -93,10 +159,12 @@ export function deployCommand(): Command {
   const command = new Command('deploy')
     .description('send a deploy marker (Graphite plaintext: app and time) to a running logwatch or to Graphite')
     .option('--app <name>', 'the app that was deployed', 'website')
-    .option('--version <sha>', 'version deployed (not carried by Graphite plaintext; for the HTTP mode)')
-    .option('--by <name>', 'who deployed (not carried by Graphite plaintext; for the HTTP mode)')
+    .option('--version <sha>', 'version deployed (sent with --url; Graphite plaintext cannot carry it)')
+    .option('--by <name>', 'who deployed (sent with --url; Graphite plaintext cannot carry it)')
     .option('--to <host:port>', "a deploy listener or Graphite's plaintext port", `127.0.0.1:${DEFAULT_DEPLOY_PORT}`)
-    .option('--at <iso>', 'deploy time, ISO-8601 (default: now)');
+    .option('--at <iso>', 'deploy time, ISO-8601 (default: now)')
+    .option('--url <url>', "post to a running logwatch's feed instead (carries --version and --by), e.g. http://127.0.0.1:7077")
+    .option('--token <token>', 'the feed token for --url (default $LOGWATCH_TOKEN)');
   command.action(async (options: DeployOptions) => runDeploy(command, options));
   return command;
 }

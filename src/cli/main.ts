@@ -16,6 +16,8 @@ export function program(): Command {
   const root = new Command('logwatch')
     .description('Watches error logs during a push and says ok, watch, roll forward, revert or stop pushing.')
     .version(version)
+    // Options after a subcommand are that subcommand's: `logwatch deploy --version abc123` is a deploy's version.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`logwatch: ${text.replace(/^error: /, '').trim()}\n`) });
   for (const command of [watchCommand(), replayCommand(), deployCommand(), fingerprintCommand(), simulateCommand(), recordCommand()]) {
@@ -38,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
 /** A command's own `command.error(…, { exitCode })` keeps its code; commander's parse errors are usage errors. */
 function commanderExitCode(error: CommanderError): number {
   if (error.exitCode === 0) return EXIT_OK;
-  return error.code === 'commander.error' ? error.exitCode : EXIT_USAGE;
+  const commandersOwn = error.code.startsWith('commander.') && error.code !== 'commander.error';
+  return commandersOwn ? EXIT_USAGE : error.exitCode;
 }
 
 process.exit(await main(process.argv));
