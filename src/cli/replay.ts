@@ -11,6 +11,8 @@ import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
 import { attachSinks, wantsTui, type SinkChoice } from './sinks.js';
 import { stopOnSignals } from './signals.js';
+import { ReportCollector, reportFormatOf, writeReport } from '../report/write.js';
+import type { Scenario } from '../tail/fixture.js';
 
 /** Default speeds: as fast as possible for NDJSON; on the TUI, fast enough to watch an hour in minutes. */
 const DEFAULT_SPEED_NDJSON = 'max';
@@ -30,6 +32,7 @@ interface ReplayFlags {
   config?: string;
   from?: string;
   to?: string;
+  report?: string;
 }
 
 export function replayCommand(): Command {
@@ -44,7 +47,9 @@ export function replayCommand(): Command {
     .option('--config <file>', 'configuration file with thresholds (default ./logwatch.config.json)')
     .option('--from <time>', 'review from this time (ISO-8601, or HH:MM[:SS] on the first day): earlier data only builds the baseline')
     .option('--to <time>', 'stop reading after this time')
+    .option('--report <file>', 'write the incident review when the replay ends: .html, .md (chart as .svg beside it) or .json')
     .action(async (dir: string, flags: ReplayFlags) => {
+      if (flags.report !== undefined) reportFormatOf(flags.report);
       const choice = sinkChoice(flags);
       const speed = parseSpeed(flags.speed ?? (wantsTui(choice) ? DEFAULT_SPEED_TUI : DEFAULT_SPEED_NDJSON));
       const config = loadConfig(flags.config);
@@ -60,6 +65,7 @@ export function replayCommand(): Command {
         ...(config.thresholds === undefined ? {} : { thresholds: config.thresholds }),
       });
       const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow, ...(from === undefined ? {} : { quietBefore: from }) });
+      const collector = flags.report === undefined ? undefined : new ReportCollector(run.events);
       const sinks = await attachSinks(run, { ...choice, title: `replay ${replay.fixture.name}` });
       const release = stopOnSignals(() => run.stop());
       const slice = cutAt(replay, to);
@@ -72,7 +78,19 @@ export function replayCommand(): Command {
       await run.stop();
       release();
       await sinks.close();
+      if (collector !== undefined && flags.report !== undefined) {
+        const { name, description, scenario } = replay.fixture;
+        const incidentStart = earliestIncidentStart(scenario);
+        const report = collector.finish(run.snapshot(), { name, description, ...(incidentStart === undefined ? {} : { incidentStart }) });
+        await writeReport(flags.report, report);
+      }
     });
+}
+
+/** Where the scenario says the incident began, if it says so: the onset for time to detection. */
+function earliestIncidentStart(scenario: Scenario): number | undefined {
+  const starts = scenario.expect.flatMap((e) => ('incidentStart' in e && e.incidentStart !== undefined ? [Date.parse(e.incidentStart)] : []));
+  return starts.length === 0 ? undefined : Math.min(...starts);
 }
 
 function sinkChoice(flags: ReplayFlags): SinkChoice {
