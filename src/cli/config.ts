@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../detect/thresholds.js';
+import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../detect/thresholds.js';
 
 export const DEFAULT_CONFIG_FILE = 'logwatch.config.json';
 
@@ -79,5 +79,12 @@ export function parseConfig(text: string, where: string): Config {
     const problem = unknownKey === undefined ? issue.message : 'unknown field';
     throw new ConfigError(`config ${where}: ${field}: ${problem}; see "Configuration" in the README`);
   }
-  return result.data as Config;
+  const config = result.data as Config;
+  try {
+    // Rules across fields (the ring must hold a baseline and a window) live with the thresholds.
+    resolveThresholds(config.thresholds);
+  } catch (error) {
+    throw new ConfigError(`config ${where}: thresholds: ${(error as Error).message}; see "Configuration" in the README`);
+  }
+  return config;
 }
