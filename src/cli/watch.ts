@@ -11,6 +11,7 @@ import { parseDuration } from './duration.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
 import { attachSinks, type SinkChoice } from './sinks.js';
+import { holdPushLock } from './lock-file.js';
 import { stopOnSignals } from './signals.js';
 
 /** The feed's default address in `watch`: loopback only. */
@@ -31,6 +32,8 @@ interface WatchFlags {
   token?: string;
   record?: string;
   force?: boolean;
+  state?: string;
+  lockFile?: string;
 }
 
 export function watchCommand(): Command {
@@ -45,18 +48,24 @@ export function watchCommand(): Command {
     .option('--listen <host:port>', 'serve the feed, API and web page here', DEFAULT_LISTEN)
     .option('--no-listen', 'no feed, API or web page')
     .option('--token <token>', 'required for writes, and for reads beyond loopback (default $LOGWATCH_TOKEN)')
+    .option('--lock-file <path>', 'while the verdict is stop, hold a push lock here (who|method|time); removed when it resolves')
     .option('--config <file>', 'configuration file (default ./logwatch.config.json)')
     .option('--deploys-port <port>', 'listen for Graphite plaintext deploy markers on 127.0.0.1:PORT')
     .option('--deploys <file>', 'follow a file of Graphite plaintext deploy lines')
     .option('--poll', 'poll files instead of watching events (network filesystems)')
     .option('--stats-every <duration>', 'period of stats events', '10s')
+    .option('--state <dir>', 'keep read offsets in DIR, so a restart neither loses nor repeats a line')
     .option('--record <dir>', 'also record the session as a fixture directory (see `logwatch record`)')
     .option('--force', 'with --record: replace the fixture files in a non-empty directory')
     .action(async (paths: string[], flags: WatchFlags, command: Command) => {
       const config = loadConfig(flags.config);
       const options = watchOptions(paths, flags, config);
       const recorder = flags.record === undefined ? undefined : await openRecording(flags.record, flags.force === true, options);
-      await runWatch(options, sinkChoice(flags, config, command.getOptionValueSource('listen') === 'default'), recorder);
+      await runWatch(options, {
+        choice: sinkChoice(flags, config, command.getOptionValueSource('listen') === 'default'),
+        recorder,
+        lockFile: flags.lockFile,
+      });
     });
 }
 
@@ -81,6 +90,7 @@ export function watchOptions(paths: string[], flags: WatchFlags, config: Config)
   if (hostPattern !== undefined) options.hostPattern = hostPattern;
   if (config.thresholds !== undefined) options.thresholds = config.thresholds;
   if (flags.poll === true) options.usePolling = true;
+  if (flags.state !== undefined) options.stateDir = flags.state;
   if (flags.statsEvery !== undefined) options.statsEveryMs = parseDuration(flags.statsEvery, '--stats-every');
   const deployPort = flags.deploysPort !== undefined ? parsePort(flags.deploysPort) : config.deploys?.port;
   if (deployPort !== undefined) {
@@ -113,13 +123,21 @@ function parsePort(text: string): number {
   return port;
 }
 
-async function runWatch(options: WatchOptions, choice: SinkChoice, recorder: FixtureRecorder | undefined): Promise<void> {
+/** What a watch session does besides detecting: where it shows results, what it records, what it locks. */
+interface WatchExtras {
+  choice: SinkChoice;
+  recorder: FixtureRecorder | undefined;
+  lockFile: string | undefined;
+}
+
+async function runWatch(options: WatchOptions, { choice, recorder, lockFile }: WatchExtras): Promise<void> {
   // Warnings go to stderr until the sinks exist, then through them (above the TUI's frame).
   let say = options.warn;
   const session = await startWatch({ ...options, warn: (line) => say(line) });
   const recording = recorder === undefined ? undefined : recordEvents(session.handle.events, recorder);
   const sinks = await attachSinks(session.handle, choice);
   say = sinks.say;
+  const lock = lockFile === undefined ? undefined : holdPushLock(session.handle.events, lockFile, sinks.say);
   sinks.say(`watching ${session.files} file(s)`);
   if (session.deployPort !== undefined) {
     sinks.say(`listening for deploy markers on ${options.deployListener?.host}:${session.deployPort}`);
@@ -127,7 +145,9 @@ async function runWatch(options: WatchOptions, choice: SinkChoice, recorder: Fix
   const release = stopOnSignals(() => session.handle.stop());
   await (sinks.ui ?? session.done);
   await session.handle.stop();
+  await session.done; // with --state: the last offsets are saved
   release();
+  lock?.unsubscribe();
   await sinks.close();
   recording?.unsubscribe();
   await recorder?.close(Date.now());

@@ -4,6 +4,8 @@
  */
 import { endWith, ignoreElements, interval, map, merge, Observable, share, Subject, takeUntil, tap, type Observable as Obs } from 'rxjs';
 import { FileFollower, type FollowOptions } from '../tail/follower.js';
+import { CommitGate } from '../tail/commit-gate.js';
+import { StateStore } from '../tail/state.js';
 import { readStdin } from '../tail/stdin.js';
 import { listenForDeploys } from '../tail/deploy-listener.js';
 import type { LineBatch, SourceCounters } from '../tail/types.js';
@@ -38,7 +40,12 @@ export interface WatchOptions {
   onBatch?: (batch: LineBatch) => void;
   /** One line per problem (unreadable file, bad deploy line): logged, counted, never fatal. */
   warn: (line: string) => void;
+  /** `--state DIR`: keep read offsets there, so a restarted watch neither loses nor repeats a line. */
+  stateDir?: string;
 }
+
+/** How often offsets are saved while running (ms): after SIGKILL at most this much is read again. */
+const CHECKPOINT_EVERY_MS = 1_000;
 
 export interface WatchSession {
   handle: PipelineRun;
@@ -73,7 +80,14 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
 
   const sources: Array<Obs<LineBatch>> = [];
   const started: Array<Promise<void>> = [];
-  if (files.length > 0) sources.push(followFiles(followerOptions(options, files), followers, started, options.warn));
+  const stopping: Array<Promise<void>> = [];
+  const gates: CommitGate[] = [];
+  if (files.length > 0) {
+    const follow = followerOptions(options, files);
+    sources.push(options.stateDir === undefined
+      ? followFiles(follow, followers, started, options.warn)
+      : followFilesWithState(follow, new StateStore(options.stateDir, options.warn), { followers, started, stopping, gates, warn: options.warn }));
+  }
   const stdin = readsStdin ? stdinBatches(stdinCounters, options).pipe(share()) : undefined;
   if (stdin !== undefined) sources.push(stdin);
   if (options.deploysFile !== undefined) {
@@ -102,11 +116,18 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       map((batch): EngineInput => ({ kind: 'batch', batch })),
     ),
     deploys.pipe(map((marker): EngineInput => ({ kind: 'deploy', marker }))),
-    interval(TICK_MS).pipe(map((): EngineInput => ({ kind: 'tick', now: Date.now() }))),
+    interval(TICK_MS).pipe(map((): EngineInput => {
+      const now = Date.now();
+      // Records the gates complete by quietness reach the engine before the tick that judges them.
+      for (const gate of gates) gate.flushIdle(now);
+      return { kind: 'tick', now };
+    })),
   );
   // With stdin as the only source the run ends with stdin; otherwise the clock ticks until stopped.
   const stdinEnded = stdin !== undefined && files.length === 0 ? stdin.pipe(ignoreElements(), endWith(true)) : undefined;
-  const done = handle.run(stdinEnded === undefined ? inputs : inputs.pipe(takeUntil(stdinEnded)));
+  const running = handle.run(stdinEnded === undefined ? inputs : inputs.pipe(takeUntil(stdinEnded)));
+  // With --state, the last offsets are saved before `done`: the process may exit right after.
+  const done = running.then(() => Promise.all(stopping)).then(() => undefined);
   // Resolve once every file is opened and positioned, so "watching" means what it says.
   await Promise.all(started);
   return { handle, done, deployPort, files: followers.reduce((n, f) => n + f.counters().files, 0) };
@@ -141,6 +162,55 @@ function followFiles(
       subscriber.error(error);
     }));
     return () => { void follower.close(); };
+  });
+}
+
+interface StatefulParts {
+  followers: FileFollower[];
+  started: Array<Promise<void>>;
+  /** Receives the final save, which `done` waits for. */
+  stopping: Array<Promise<void>>;
+  gates: CommitGate[];
+  warn: (line: string) => void;
+}
+
+/**
+ * Followed files whose consumed offsets are saved: lines pass a CommitGate (open multi-line
+ * records held back), offsets are saved every second and once more after the last batch.
+ */
+function followFilesWithState(options: FollowOptions, store: StateStore, parts: StatefulParts): Obs<LineBatch> {
+  return new Observable<LineBatch>((subscriber) => {
+    let stopped = false;
+    const follower = new FileFollower({ ...options, resume: store.load() }, (batch) => { if (!stopped) gate.push(batch); });
+    const gate = new CommitGate({
+      willConsume: (file, offset) => store.noteConsumed(file, offset),
+      release: (batch) => subscriber.next(batch),
+      consumed: (file, offset) => follower.commit(file, offset),
+    });
+    parts.followers.push(follower);
+    parts.gates.push(gate);
+    parts.started.push(follower.start().catch((error: unknown) => {
+      parts.warn(`follower: ${error instanceof Error ? error.message : String(error)}`);
+      subscriber.error(error);
+    }));
+    let saving: Promise<void> = Promise.resolve();
+    const save = (clean: boolean): Promise<void> => {
+      saving = saving
+        .then(async () => store.save(await follower.checkpoints(), clean))
+        .catch((error: unknown) => parts.warn(`state: saving offsets failed: ${error instanceof Error ? error.message : String(error)}`));
+      return saving;
+    };
+    const timer = setInterval(() => { void save(false); }, CHECKPOINT_EVERY_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      parts.stopping.push((async () => {
+        await save(true);
+        store.close();
+        if (follower.replayed > 0) parts.warn(`state: ${follower.replayed} line(s) read again after an unclean stop (at-least-once)`);
+        await follower.close();
+      })());
+    };
   });
 }
 

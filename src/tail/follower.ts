@@ -7,13 +7,14 @@
  * re-scan only decide *when* to look.
  */
 import { statSync, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
 import { findSinceOffset, type LineTime } from './since.js';
+import { checkpointOf, identityKey, resumeOffset, type FileCheckpoint, type ResumePoints } from './state.js';
 import type { LineBatch, SourceCounters } from './types.js';
 
 /** How often every followed path is stat-ed and every open file fstat-ed (ms): the most a missed event costs. */
@@ -57,6 +58,11 @@ export interface FollowOptions {
   rescanMs?: number;
   /** Added: directory relative patterns and host patterns are resolved against; default process.cwd(). */
   cwd?: string;
+  /**
+   * Added for --state: a previous run's checkpoints. Files it knew resume where it stopped, files
+   * new at its paths are read from 0, and batches carry `file` and `offsets` for `commit`.
+   */
+  resume?: ResumePoints;
 }
 
 /** What `files()` reports for each open file. */
@@ -92,6 +98,14 @@ interface Tail {
   detachedAt: number | undefined;
   /** Needs a read this turn. */
   dirty: boolean;
+  /** Absolute path the file was opened at: its name in a checkpoint. */
+  openedAt: string;
+  /** End of the last whole line read: where the next line starts. */
+  lineBoundary: number;
+  /** Everything before this offset is consumed by the pipeline (`commit`); what a checkpoint saves. */
+  committed: number;
+  /** Lines ending at or before this offset were perhaps consumed by a run that did not stop cleanly. */
+  replayUntil: number;
 }
 
 type StartMode = 'initial' | 'discovered';
@@ -102,7 +116,7 @@ export class FileFollower {
   private readonly maxLineBytes: number;
   private readonly rotateWaitMs: number;
   private readonly tally: SplitterTally = { truncated: 0, nulRuns: 0 };
-  private readonly totals = { lines: 0, bytes: 0, errors: 0 };
+  private readonly totals = { lines: 0, bytes: 0, errors: 0, replayed: 0 };
   /** Open files by identity. */
   private readonly tails = new Map<string, Tail>();
   /** Which open file each followed path resolves to. */
@@ -147,6 +161,7 @@ export class FileFollower {
     await this.rescan();
     for (const absolute of [...this.dirtyPaths]) await this.syncPath(absolute, 'initial');
     this.dirtyPaths.clear();
+    await this.drainMovedFiles();
     await this.startWatcher();
     const reconcileMs = this.options.reconcileMs ?? DEFAULT_RECONCILE_MS;
     const rescanMs = this.options.rescanMs ?? DEFAULT_RESCAN_MS;
@@ -177,6 +192,25 @@ export class FileFollower {
       offset: tail.offset,
       size: tail.size,
     }));
+  }
+
+  /** Lines read again after an unclean stop (at-least-once): consumed by the previous run past its last checkpoint. */
+  get replayed(): number {
+    return this.totals.replayed;
+  }
+
+  /** Notes that the pipeline consumed `file` (a batch's `file`) up to `offset`. */
+  commit(file: string, offset: number): void {
+    const tail = this.tails.get(file);
+    if (tail !== undefined) tail.committed = offset;
+  }
+
+  /** A checkpoint of every open file, at its committed offset. */
+  async checkpoints(): Promise<FileCheckpoint[]> {
+    const tails = [...this.tails.values()];
+    const saved = await Promise.all(tails.map((tail) =>
+      checkpointOf(tail.handle, tail.openedAt, tail.dev, tail.ino, tail.committed).catch(() => undefined)));
+    return saved.filter((checkpoint): checkpoint is FileCheckpoint => checkpoint !== undefined);
   }
 
   /** Stops watching and closes every file. Held partial lines stay unemitted: the writer may still finish them. */
@@ -415,7 +449,12 @@ export class FileFollower {
       await handle.close();
       return existing;
     }
-    const offset = mode === 'initial' ? await this.initialOffset(handle, stats.size) : 0;
+    const checkpoint = this.options.resume?.byIdentity.get(key);
+    const offset = checkpoint !== undefined ? await resumeOffset(handle, stats.size, checkpoint)
+      : this.options.resume?.paths.has(absolute) === true || mode === 'discovered' ? 0 // new at a known path: appeared while stopped
+      : await this.initialOffset(handle, stats.size);
+    // Used once: a file reached again later (a rotated name) keeps its in-memory offset.
+    this.options.resume?.byIdentity.delete(key);
     const tail: Tail = {
       key,
       dev: stats.dev,
@@ -431,6 +470,10 @@ export class FileFollower {
       splitter: new LineSplitter(this.maxLineBytes, this.tally),
       detachedAt: undefined,
       dirty: true,
+      openedAt: absolute,
+      lineBoundary: offset,
+      committed: offset,
+      replayUntil: offset > 0 ? this.options.resume?.highWater.get(key) ?? 0 : 0,
     };
     this.tails.set(key, tail);
     return tail;
@@ -487,6 +530,7 @@ export class FileFollower {
       const { bytesRead } = await tail.handle.read(this.readBuffer, 0, Math.min(READ_CHUNK_BYTES, budget), tail.offset);
       if (bytesRead === 0) return false;
       const chunk = this.readBuffer.subarray(0, bytesRead);
+      const chunkStart = tail.offset;
       tail.marker = nextMarker(tail.marker, chunk);
       tail.offset += bytesRead;
       tail.size = Math.max(tail.size, tail.offset);
@@ -494,17 +538,38 @@ export class FileFollower {
       this.totals.bytes += bytesRead;
       const lines: string[] = [];
       tail.splitter.push(chunk, lines);
-      this.emit(tail, lines);
+      this.emit(tail, lines, this.options.resume === undefined ? undefined : this.lineOffsets(tail, chunk, chunkStart, lines.length));
     }
     return true;
+  }
+
+  /**
+   * Boundaries of the lines just split from `chunk` (for --state). Each emitted line ends at a
+   * newline, except around an overlong line (cut before its newline, the rest skipped); when the
+   * count of newlines does not tell which line ends where, the lines are given the boundary before
+   * the chunk, so a restart reads them again rather than skipping them.
+   */
+  private lineOffsets(tail: Tail, chunk: Buffer, chunkStart: number, count: number): number[] {
+    const newlines: number[] = [];
+    for (let at = chunk.indexOf(0x0a); at >= 0; at = chunk.indexOf(0x0a, at + 1)) newlines.push(chunkStart + at + 1);
+    const offsets = [tail.lineBoundary];
+    // One newline more than lines: the first ended an overlong line cut in an earlier chunk.
+    const skip = newlines.length - count;
+    for (let index = 0; index < count; index++) {
+      offsets.push(skip === 0 || skip === 1 ? newlines[index + skip]! : tail.lineBoundary);
+    }
+    if (skip === 0 || skip === 1) tail.lineBoundary = newlines[newlines.length - 1] ?? tail.lineBoundary;
+    return offsets;
   }
 
   /** Truncated (copytruncate) or rewritten: the held partial line belonged to the old content; emit it and start over. */
   private restartFromZero(tail: Tail): void {
     const lines: string[] = [];
     tail.splitter.end(lines);
-    this.emit(tail, lines);
+    this.emit(tail, lines, this.options.resume === undefined ? undefined : [tail.lineBoundary, tail.offset]);
     tail.offset = 0;
+    tail.lineBoundary = 0;
+    tail.replayUntil = 0;
     tail.marker = Buffer.alloc(0);
   }
 
@@ -514,14 +579,48 @@ export class FileFollower {
     for (const absolute of tail.boundTo) this.bindings.delete(absolute);
     const lines: string[] = [];
     tail.splitter.end(lines);
-    this.emit(tail, lines);
+    this.emit(tail, lines, this.options.resume === undefined ? undefined : [tail.lineBoundary, tail.offset]);
     await tail.handle.close().catch(() => undefined);
   }
 
-  private emit(tail: Tail, lines: string[]): void {
+  private emit(tail: Tail, lines: string[], offsets: number[] | undefined): void {
     if (lines.length === 0) return;
     this.totals.lines += lines.length;
-    this.onBatch({ source: tail.display, host: tail.host, lines, arrivedAt: Date.now() });
+    if (offsets === undefined) {
+      this.onBatch({ source: tail.display, host: tail.host, lines, arrivedAt: Date.now() });
+      return;
+    }
+    if (tail.replayUntil > 0) {
+      for (let index = 1; index < offsets.length; index++) if (offsets[index]! <= tail.replayUntil) this.totals.replayed++;
+      if (offsets[offsets.length - 1]! >= tail.replayUntil) tail.replayUntil = 0;
+    }
+    this.onBatch({ source: tail.display, host: tail.host, lines, arrivedAt: Date.now(), file: tail.key, offsets });
+  }
+
+  /**
+   * After a restart: a followed file renamed while logwatch was stopped (`app.log` → `app.log.1`)
+   * and not matched by any pattern is found next to its old path by identity, and its unread tail
+   * is read once (then it is closed after rotate-wait, as any rotated file).
+   */
+  private async drainMovedFiles(): Promise<void> {
+    const resume = this.options.resume;
+    if (resume === undefined || resume.byIdentity.size === 0) return;
+    const directories = new Set([...resume.byIdentity.values()].map((checkpoint) => path.dirname(checkpoint.path)));
+    for (const directory of directories) {
+      let names: string[];
+      try {
+        names = await readdir(directory);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const candidate = path.join(directory, name);
+        const stats = await stat(candidate).catch(() => undefined);
+        if (stats === undefined || !stats.isFile() || !resume.byIdentity.has(identityKey(stats.dev, stats.ino))) continue;
+        const tail = await this.openTail(candidate, this.known.get(resume.byIdentity.get(identityKey(stats.dev, stats.ino))!.path) ?? candidate, 'initial');
+        if (tail !== undefined && tail.boundTo.size === 0) tail.detachedAt = Date.now();
+      }
+    }
   }
 
   // ── warnings ────────────────────────────────────────────────────────────────────────────────

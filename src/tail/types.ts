@@ -11,6 +11,10 @@ export interface LineBatch {
   lines: string[];
   /** Wall-clock ms when the chunk was read: the event time of lines that carry none. */
   arrivedAt: number;
+  /** Added for --state (files only): the file's identity `${dev}:${ino}`, so consumed offsets can be saved. */
+  file?: string;
+  /** Added for --state (files only): byte offsets of the line boundaries, `lines.length + 1` of them (line i is [offsets[i], offsets[i+1])). */
+  offsets?: number[];
 }
 
 /** Counters a source keeps so that nothing it drops or changes goes unseen. */
