@@ -65,7 +65,7 @@ export function replayCommand(): Command {
         ...(config.thresholds === undefined ? {} : { thresholds: config.thresholds }),
       });
       const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow, ...(from === undefined ? {} : { quietBefore: from }) });
-      const collector = flags.report === undefined ? undefined : new ReportCollector(run.events);
+      const collector = flags.report === undefined ? undefined : new ReportCollector(run.events, () => run.snapshot());
       const sinks = await attachSinks(run, { ...choice, title: `replay ${replay.fixture.name}` });
       const release = stopOnSignals(() => run.stop());
       const slice = cutAt(replay, to);
@@ -81,7 +81,7 @@ export function replayCommand(): Command {
       if (collector !== undefined && flags.report !== undefined) {
         const { name, description, scenario } = replay.fixture;
         const incidentStart = earliestIncidentStart(scenario);
-        const report = collector.finish(run.snapshot(), { name, description, ...(incidentStart === undefined ? {} : { incidentStart }) });
+        const report = collector.finish({ name, description, ...(incidentStart === undefined ? {} : { incidentStart }) });
         await writeReport(flags.report, report);
       }
     });

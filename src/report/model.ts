@@ -20,6 +20,8 @@ export interface ReportInput {
   events: LogwatchEvent[];
   /** The run's state when it ended. */
   snapshot: DetectorSnapshot;
+  /** Counts per bucket (bucket start ms → count) of signatures followed through the run, when sampled. */
+  bucketCounts?: ReadonlyMap<string, ReadonlyMap<number, number>>;
 }
 
 export interface ReportDeploy {
@@ -79,7 +81,7 @@ export interface ReportSignature {
   common: Record<string, string>;
   samples: string[];
   perHost: Record<string, number>;
-  /** Per-bucket counts over the chart's span, oldest first (empty if evicted by the end). */
+  /** Per-bucket counts, oldest first, the last bucket being the chart's last: over the chart's span when followed through the run, else the final sparkline (empty if evicted). */
   series: number[];
 }
 
@@ -126,7 +128,7 @@ export function buildReport(input: ReportInput): IncidentReport {
     verdicts,
     bursts,
     timeline: timelineOf(deploys, bursts, verdicts),
-    signatures: topSignatures(verdictEvents, input.snapshot, firstSeen),
+    signatures: topSignatures(verdictEvents, input.snapshot, firstSeen).map((s) => withSeries(s, input, rateStart)),
     rate: { bucketMs: snapshot.rate.bucketMs, start: iso(rateStart), end: iso(snapshot.rate.end), counts: snapshot.rate.counts },
   };
 }
@@ -264,6 +266,14 @@ function topSignatures(verdicts: VerdictEvent[], snapshot: DetectorSnapshot, fir
     });
   }
   return chosen;
+}
+
+/** The signature's counts over the chart's whole span, when they were followed through the run. */
+function withSeries(signature: ReportSignature, input: ReportInput, rateStart: number): ReportSignature {
+  const counts = input.bucketCounts?.get(signature.id);
+  if (counts === undefined) return signature;
+  const { bucketMs, counts: rate } = input.snapshot.rate;
+  return { ...signature, series: rate.map((_, i) => counts.get(rateStart + i * bucketMs) ?? 0) };
 }
 
 function fromVerdictSignature(

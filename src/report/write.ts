@@ -31,18 +31,54 @@ export function reportFormatOf(path: string): ReportFormat {
   return format;
 }
 
-/** Collects every published event of a run, for the report written at its end. */
+/** Signatures whose counts are followed through the run: the incident's, with room for a few more. */
+const FOLLOWED_SIGNATURES_CAP = 20;
+/** Signatures followed besides the verdicts' own: the snapshot's highest scored. */
+const FOLLOW_TOP = 5;
+
+/**
+ * Collects every published event of a run, and the counts per bucket of the signatures that
+ * matter: a snapshot's sparklines cover only the last few minutes, so they are sampled at every
+ * verdict and stats event (each minute of event time in replay) and stitched over the whole run.
+ */
 export class ReportCollector {
   readonly events: LogwatchEvent[] = [];
+  /** Signature id → bucket start (ms) → count; capped at FOLLOWED_SIGNATURES_CAP signatures. */
+  private readonly bucketCounts = new Map<string, Map<number, number>>();
+  private readonly named = new Set<string>();
   private readonly subscription: Subscription;
 
-  constructor(events: Observable<LogwatchEvent>) {
-    this.subscription = events.subscribe((event) => this.events.push(event));
+  constructor(events: Observable<LogwatchEvent>, private readonly snapshot: () => DetectorSnapshot) {
+    this.subscription = events.subscribe((event) => {
+      this.events.push(event);
+      if (event.type === 'verdict') for (const s of event.signatures) this.named.add(s.id);
+      if (event.type === 'verdict' || event.type === 'stats') this.sample(this.snapshot());
+    });
   }
 
-  finish(snapshot: DetectorSnapshot, about: Omit<ReportInput, 'events' | 'snapshot'>): IncidentReport {
+  finish(about: Omit<ReportInput, 'events' | 'snapshot' | 'bucketCounts'>): IncidentReport {
     this.subscription.unsubscribe();
-    return buildReport({ ...about, events: this.events, snapshot });
+    const snapshot = this.snapshot();
+    this.sample(snapshot);
+    return buildReport({ ...about, events: this.events, snapshot, bucketCounts: this.bucketCounts });
+  }
+
+  private sample(snapshot: DetectorSnapshot): void {
+    const top = [...snapshot.signatures].sort((a, b) => b.score - a.score).slice(0, FOLLOW_TOP).map((s) => s.id);
+    const wanted = new Set([...this.named, ...top]);
+    const { bucketMs } = snapshot.rate;
+    const lastStart = Math.floor(snapshot.at / bucketMs) * bucketMs;
+    for (const view of snapshot.signatures) {
+      if (!wanted.has(view.id)) continue;
+      let counts = this.bucketCounts.get(view.id);
+      if (counts === undefined) {
+        if (this.bucketCounts.size >= FOLLOWED_SIGNATURES_CAP) continue;
+        counts = new Map();
+        this.bucketCounts.set(view.id, counts);
+      }
+      // Sparkline i covers the bucket (length - 1 - i) buckets before the current one.
+      view.sparkline.forEach((count, i) => counts.set(lastStart - (view.sparkline.length - 1 - i) * bucketMs, count));
+    }
   }
 }
 
