@@ -4,7 +4,7 @@
  * machines are small and noisy: ratios travel, absolute numbers do not.
  *
  * Environment: BENCH_BYTES (corpus size, default 1 GiB), BENCH_ONLY (comma list of
- * throughput,cardinality,grouping,replay).
+ * throughput,cardinality,grouping,replay,tui,feed).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { writeCorpus } from './corpus.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'out');
 mkdirSync(out, { recursive: true });
-const only = new Set((process.env.BENCH_ONLY ?? 'throughput,cardinality,grouping,replay').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'throughput,cardinality,grouping,replay,tui,feed').split(','));
 const results = { machine: machine(), at: new Date().toISOString() };
 
 function machine() {
@@ -75,9 +75,25 @@ function replay() {
   results.replay = r;
 }
 
+function tui() {
+  console.log('\n## TUI cost and keypress latency under 100k lines/s');
+  const r = measure('tui.mjs', []);
+  console.log(r.table);
+  results.tui = r;
+}
+
+function feed() {
+  console.log('\n## Feed fan-out latency to 200 clients');
+  const r = measure('feed-fanout.mjs', []);
+  console.log(r.table);
+  results.feed = r;
+}
+
 if (only.has('throughput')) await throughput();
 if (only.has('cardinality')) cardinality();
 if (only.has('grouping')) grouping();
 if (only.has('replay')) replay();
+if (only.has('tui')) tui();
+if (only.has('feed')) feed();
 writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nmachine: ${results.machine}\nresults: ${path.relative(process.cwd(), path.join(out, 'results.json'))}`);
