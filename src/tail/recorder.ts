@@ -58,10 +58,10 @@ export class FixtureRecorder {
   static async open(dir: string, options: RecorderOptions): Promise<FixtureRecorder> {
     const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [] as string[];
-      throw new RecordingRefusedError(`--out ${dir}: cannot be read (${error.code ?? error.message}); choose another directory`);
+      throw new RecordingRefusedError(`${dir}: cannot be read as a recording directory (${error.code ?? error.message}); choose another directory`);
     });
     if (existing.length > 0 && options.force !== true) {
-      throw new RecordingRefusedError(`--out ${dir} is not empty; choose an empty directory or pass --force to replace the fixture in it`);
+      throw new RecordingRefusedError(`${dir} is not empty; choose an empty directory or pass --force to replace the fixture in it`);
     }
     for (const entry of existing) if (FIXTURE_ENTRIES.has(entry)) await rm(join(dir, entry), { recursive: true, force: true });
     await mkdir(join(dir, 'logs'), { recursive: true });
