@@ -34,8 +34,8 @@ interface Cluster {
   evicted: boolean;
 }
 
-/** What the catalog remembers about one exact template. */
-interface KnownTemplate {
+/** What the catalog remembers about one exact template (callers may hold it: see `knownTemplate`). */
+export interface KnownTemplate {
   cluster: Cluster;
   tokens: string[];
   /** Cluster version the plan below was made for. */
@@ -80,8 +80,22 @@ export class SignatureCatalog {
 
   /** The fingerprint rewritten to its cluster's id and template, with merged words added to its values. */
   assign(fp: Fingerprint): Fingerprint {
-    let known = this.known.get(fp.template);
-    if (known === undefined || known.cluster.evicted) known = this.learn(fp);
+    return this.assignKnown(this.knownTemplate(fp, undefined), fp);
+  }
+
+  /**
+   * The catalog's entry for the fingerprint's template, learning the template if it is new.
+   * `held` is an entry the caller kept for this template from an earlier call: it is returned as
+   * it is while its cluster lives, which spares the lookup by template string.
+   */
+  knownTemplate(fp: Fingerprint, held: KnownTemplate | undefined): KnownTemplate {
+    if (held !== undefined && !held.cluster.evicted) return held;
+    const known = this.known.get(fp.template);
+    return known === undefined || known.cluster.evicted ? this.learn(fp) : known;
+  }
+
+  /** `assign` for a fingerprint whose template's entry the caller already has (`knownTemplate`). */
+  assignKnown(known: KnownTemplate, fp: Fingerprint): Fingerprint {
     const cluster = known.cluster;
     cluster.lastUsed = ++this.tick;
     if (known.version !== cluster.version) planValues(known);
@@ -234,17 +248,16 @@ function widenValues(known: KnownTemplate, values: readonly string[]): string[] 
   const widened = known.widened ?? [];
   let next = 0;
   let w = 0;
-  known.tokens.forEach((token, i) => {
+  for (let i = 0; i < known.tokens.length; i++) {
     const count = known.placeholderCounts[i]!;
-    const own = values.slice(next, next + count);
-    next += count;
     if (widened[w] === i) {
-      out.push(fillPlaceholders(token, own));
+      out.push(fillPlaceholders(known.tokens[i]!, values, next, count));
       w++;
     } else {
-      out.push(...own);
+      for (let k = next; k < next + count; k++) out.push(values[k]!);
     }
-  });
+    next += count;
+  }
   return out;
 }
 
@@ -256,14 +269,14 @@ function countPlaceholders(token: string): number {
   return count;
 }
 
-/** A masked word with its values put back: `node-<NUM>` + ["12"] → `node-12`. */
-function fillPlaceholders(token: string, values: readonly string[]): string {
+/** A masked word with its values (`count` of them from `first`) put back: `node-<NUM>` + ["12"] → `node-12`. */
+function fillPlaceholders(token: string, values: readonly string[], first: number, count: number): string {
   let out = '';
   let from = 0;
-  let v = 0;
+  let v = first;
   for (let i = token.indexOf('<'); i >= 0; i = token.indexOf('<', i + 1)) {
     const placeholder = PLACEHOLDERS.find((p) => token.startsWith(p, i));
-    if (placeholder === undefined || v >= values.length) continue;
+    if (placeholder === undefined || v >= first + count || v >= values.length) continue;
     out += token.slice(from, i) + values[v++];
     from = i + placeholder.length;
     i = from - 1;

@@ -30,6 +30,7 @@ export interface MaskedLine {
   telling: Telling[];
 }
 
+
 export const NUM = '<NUM>';
 export const HEX = '<HEX>';
 export const UUID = '<UUID>';
@@ -100,25 +101,185 @@ const isAtomChar = (c: number): boolean =>
 /** An atom that matched nothing whole is split again at these: . - _ : + */
 const isPieceBreak = (c: number): boolean => c === 46 || c === 45 || c === 95 || c === 58 || c === 43;
 
-/** Masks one message's first line. Pure: same line, same result. */
+/**
+ * Masks one message's first line. Pure: same line, same result. One masker is reused (its state
+ * is reset on every call and nothing of it escapes) so the hot path allocates only the result.
+ */
 export function maskLine(line: string): MaskedLine {
-  return new LineMasker(line).run();
+  return SCRATCH.run(line).result();
 }
 
-class LineMasker {
-  private template = '';
-  private readonly values: string[] = [];
-  private readonly telling: Telling[] = [];
+/**
+ * A masked line whose template is not built yet, known by a 64-bit hash of the template's
+ * characters (`key` and `check`, two 32-bit multiplicative lanes) and its length. A cache keyed
+ * that way builds the string (`template`) only on a miss; most lines repeat a known template, so
+ * most never build one. Not an id: ids hash the built template (see fingerprint.ts).
+ */
+export interface ScannedLine {
+  /** The first hash lane, an unsigned 32-bit integer. */
+  readonly key: number;
+  /** The second lane with the template's length folded in. */
+  readonly check: number;
+  template(): string;
+  readonly maskedValues: string[];
+  readonly tellingValues: Telling[];
+}
+
+/**
+ * Masks one message's first line without building its template. The answer is valid until the
+ * next call (the masker is reused); its values and telling arrays are the caller's to keep.
+ */
+export function scanLine(line: string): ScannedLine {
+  return SCRATCH.run(line);
+}
+
+/** The two lanes of the template hash: FNV-1a's prime, and a second odd multiplier (MurmurHash2's). */
+const LANE_A = 0x01000193;
+const LANE_B = 0x5bd1e995;
+
+/**
+ * The template as it is built: piece i is the line range [starts[i], ends[i]) or, when
+ * starts[i] is -1, the string texts[i]. Words copied as they are extend the previous range, so a
+ * line that is mostly literal is a handful of pieces. A hash of the template's characters is
+ * kept as pieces are added (the masker hashes copied words while it scans them), so a cache can
+ * find the template without the string being built.
+ */
+class TemplatePieces {
+  protected line = '';
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly texts: string[] = [];
+  protected count = 0;
+  /** Characters in the template so far. */
+  protected length = 0;
+  protected hashA = 0;
+  protected hashB = 0;
+  /** The state before the last word emitted by `emitWord`, so a unit word can rewrite that word. */
+  private markCount = 0;
+  private markEnd = 0;
+  private markLength = 0;
+  private markA = 0;
+  private markB = 0;
+
+  protected resetPieces(line: string): void {
+    this.line = line;
+    this.count = 0;
+    this.length = 0;
+    this.hashA = 0x811c9dc5;
+    this.hashB = 0x9747b28c;
+  }
+
+  /** Appends the line's characters [start, end). */
+  protected literal(start: number, end: number): void {
+    this.hashRange(this.line, start, end);
+    this.extendOrPush(start, end);
+  }
+
+  protected text(value: string): void {
+    this.hashRange(value, 0, value.length);
+    this.push(-1, 0, value);
+  }
+
+  /** A word copied as it is whose characters, separator included, the caller has hashed already. */
+  protected appendHashedWord(start: number, end: number): void {
+    this.length += end - start + (this.count > 0 ? 1 : 0);
+    if (this.count > 0 && this.line.charCodeAt(start - 1) !== 32) this.push(-1, 0, ' ');
+    this.extendOrPush(this.count > 0 && this.line.charCodeAt(start - 1) === 32 ? start - 1 : start, end);
+  }
+
+  /** The single space before a word that starts at `start`: the line's own space when it is one. */
+  protected separator(start: number): void {
+    if (this.count === 0) return;
+    if (this.line.charCodeAt(start - 1) === 32) this.literal(start - 1, start);
+    else this.text(' ');
+  }
+
+  protected mark(): void {
+    this.markCount = this.count;
+    this.markEnd = this.count > 0 ? this.ends[this.count - 1]! : 0;
+    this.markLength = this.length;
+    this.markA = this.hashA;
+    this.markB = this.hashB;
+  }
+
+  /** Back to the state `mark` saved: the last word and its separator are gone. */
+  protected rewind(): void {
+    this.count = this.markCount;
+    if (this.count > 0) this.ends[this.count - 1] = this.markEnd;
+    this.length = this.markLength;
+    this.hashA = this.markA;
+    this.hashB = this.markB;
+  }
+
+  private extendOrPush(start: number, end: number): void {
+    const last = this.count - 1;
+    if (last >= 0 && this.starts[last]! >= 0 && this.ends[last] === start) this.ends[last] = end;
+    else this.push(start, end, '');
+  }
+
+  private push(start: number, end: number, text: string): void {
+    const i = this.count++;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.texts[i] = text;
+  }
+
+  private hashRange(source: string, from: number, to: number): void {
+    this.length += to - from;
+    let a = this.hashA;
+    let b = this.hashB;
+    for (let k = from; k < to; k++) {
+      const c = source.charCodeAt(k);
+      a = Math.imul(a ^ c, LANE_A);
+      b = Math.imul(b ^ c, LANE_B);
+    }
+    this.hashA = a;
+    this.hashB = b;
+  }
+
+  /** The first hash lane: the cache's map key (a small integer V8 keeps unboxed). */
+  get key(): number {
+    return this.hashA >>> 0;
+  }
+
+  /** The second hash lane and the template's length: with `key`, 64 bits and a length to agree on. */
+  get check(): number {
+    return (this.hashB >>> 0) * 0x10000 + (this.length & 0xffff);
+  }
+
+  template(): string {
+    let out = '';
+    for (let i = 0; i < this.count; i++) {
+      const start = this.starts[i]!;
+      out += start >= 0 ? this.line.slice(start, this.ends[i]) : this.texts[i];
+    }
+    return out;
+  }
+}
+
+class LineMasker extends TemplatePieces {
+  private values: string[] = [];
+  private telling: Telling[] = [];
   private previousStart = 0;
   private previousEnd = 0;
   private sqlLine: boolean | undefined;
   /** How the last emitted word ended: a unit word after `<NUM>` or a telling literal folds into it. */
   private lastWordEnd: 'num' | 'telling' | 'other' = 'other';
+  /** What the last word emitted by `emitWord` became in the template (for a unit folding into it). */
+  private lastMasked = '';
+  /** Per quote character (34, 39): the last search for a closing quote, so each line is searched once. */
+  private readonly closeSearch = { 34: { from: -1, found: -1 }, 39: { from: -1, found: -1 } };
 
-  constructor(private readonly line: string) {}
-
-  run(): MaskedLine {
-    const line = this.line;
+  /** Masks `line`; the masker then answers `key`, `check` and `template` for it. */
+  run(line: string): this {
+    this.resetPieces(line);
+    this.values = [];
+    this.telling = [];
+    this.previousStart = 0;
+    this.previousEnd = 0;
+    this.sqlLine = undefined;
+    this.lastWordEnd = 'other';
+    this.closeSearch[34].from = this.closeSearch[39].from = -1;
     const n = line.length;
     let i = 0;
     while (i < n) {
@@ -127,43 +288,87 @@ class LineMasker {
       let j = i;
       let digits = 0;
       let special = false;
+      // The word is hashed as it is scanned, as if it were copied as it is (it usually is).
+      let a = this.hashA;
+      let b = this.hashB;
+      if (this.count > 0) {
+        a = Math.imul(a ^ 32, LANE_A);
+        b = Math.imul(b ^ 32, LANE_B);
+      }
       while (j < n) {
         const c = line.charCodeAt(j);
         if (c <= 32) break;
+        a = Math.imul(a ^ c, LANE_A);
+        b = Math.imul(b ^ c, LANE_B);
         if (isDigit(c)) digits++;
         else if (c === 61 || c === 64) special = true;
         j++;
       }
       const shape = digits === j - i ? WordShape.Integer : digits > 0 || special ? WordShape.Mixed : WordShape.Plain;
-      i = this.foldUnitWord(i, j) ? j : this.emitWord(i, j, shape);
+      if (shape === WordShape.Plain && this.isCopiedAsItIs(i)) {
+        // Most words: no digits, no quote, nothing before them that changes their meaning.
+        this.hashA = a;
+        this.hashB = b;
+        this.appendHashedWord(i, j);
+        this.previousStart = i;
+        this.previousEnd = j;
+        i = j;
+      } else {
+        i = this.foldUnitWord(i, j) ? j : this.emitWord(i, j, shape);
+      }
     }
-    return { template: this.template, values: this.values, telling: this.telling };
+    return this;
+  }
+
+  result(): MaskedLine {
+    return { template: this.template(), values: this.values, telling: this.telling };
+  }
+
+  /** The masked values of the line last masked. */
+  get maskedValues(): string[] {
+    return this.values;
+  }
+
+  /** The telling values of the line last masked. */
+  get tellingValues(): Telling[] {
+    return this.telling;
+  }
+
+  /** Whether a plain word at `start` needs none of emitWord's checks: not a quote, unit or named value. */
+  private isCopiedAsItIs(start: number): boolean {
+    const first = this.line.charCodeAt(start);
+    return this.lastWordEnd === 'other' && first !== 34 && first !== 39 && !this.previousWordNamesValue();
   }
 
   /** Appends one word's template; returns where the next word starts (after a quoted run, later). */
   private emitWord(start: number, end: number, shape: WordShape): number {
     const line = this.line;
-    if (this.template.length > 0) this.template += ' ';
+    this.mark();
+    this.separator(start);
     const first = line.charCodeAt(start);
     const quotedEnd = first === 34 || first === 39 ? this.quotedSpanEnd(start, end) : -1;
     this.lastWordEnd = 'other';
     if (quotedEnd > 0) {
       end = this.emitQuotedSpan(start, quotedEnd);
     } else if (this.previousWordNamesValue()) {
-      this.template += this.maskNamedValue(line.slice(start, end));
+      this.text(this.maskNamedValue(line.slice(start, end)));
     } else if (shape === WordShape.Integer) {
       // The commonest variable word, a bare integer, skips the classifier chain.
+      const tellingBefore = this.telling.length;
       const masked = this.integer(line.slice(start, end), this.previousWordHint());
-      this.template += masked;
-      this.lastWordEnd = masked === NUM ? 'num' : this.telling.length > 0 && masked === this.telling[this.telling.length - 1]!.value ? 'telling' : 'other';
+      if (masked === NUM) this.text(NUM);
+      else this.literal(start, end);
+      this.lastMasked = masked;
+      this.lastWordEnd = masked === NUM ? 'num' : this.telling.length > tellingBefore ? 'telling' : 'other';
     } else if (shape === WordShape.Mixed) {
       const tellingBefore = this.telling.length;
       const masked = this.maskWord(line.slice(start, end));
-      this.template += masked;
+      this.text(masked);
+      this.lastMasked = masked;
       if (masked.endsWith(NUM)) this.lastWordEnd = 'num';
       else if (this.telling.length > tellingBefore && masked === this.telling[tellingBefore]!.value) this.lastWordEnd = 'telling';
     } else {
-      this.template += line.slice(start, end);
+      this.literal(start, end);
     }
     this.previousStart = start;
     this.previousEnd = end;
@@ -176,20 +381,23 @@ class LineMasker {
    */
   private foldUnitWord(start: number, end: number): boolean {
     if (this.lastWordEnd === 'other' || this.previousEnd !== start - 1) return false;
-    const previous = this.line.slice(this.previousStart, this.previousEnd);
     const afterTelling = this.lastWordEnd === 'telling';
     let unitEnd = end;
     while (unitEnd > start && isCloser(this.line.charCodeAt(unitEnd - 1))) unitEnd--;
+    if (unitEnd - start > 7) return false;
     const unit = this.line.slice(start, unitEnd);
     const placeholder = SIZE_WORDS.has(unit) ? SIZE : DURATION_WORDS.has(unit) ? DUR : undefined;
     if (placeholder === undefined) return false;
+    // The number word is written again: `<NUM>` (or a telling literal) becomes the placeholder.
+    const prefix = afterTelling ? '' : this.lastMasked.slice(0, -NUM.length);
     if (afterTelling) {
       // A quantity (`128 seconds`, `256 MB`) is not a counter at a type boundary.
-      this.telling.pop();
-      this.template = this.template.slice(0, -previous.length) + NUM;
-      this.values.push(previous);
+      this.values.push(this.telling.pop()!.value);
     }
-    this.template = this.template.slice(0, -NUM.length) + placeholder + this.line.slice(unitEnd, end);
+    this.rewind();
+    this.separator(this.previousStart);
+    this.text(prefix + placeholder);
+    this.literal(unitEnd, end);
     this.values[this.values.length - 1] += ' ' + unit;
     this.lastWordEnd = 'other';
     this.previousStart = start;
@@ -221,15 +429,31 @@ class LineMasker {
    */
   private quotedSpanEnd(start: number, wordEnd: number): number {
     const quote = this.line.charCodeAt(start);
-    if (this.line.indexOf(String.fromCharCode(quote), start + 1) < wordEnd) return -1;
+    const quoteChar = quote === 34 ? '"' : "'";
+    const inWord = this.line.indexOf(quoteChar, start + 1);
+    if (inWord >= 0 && inWord < wordEnd) return -1;
     if (startsWithCommand(this.line, start + 1, wordEnd)) return -1;
-    let k = this.line.indexOf(String.fromCharCode(quote), wordEnd);
-    while (k > 0) {
+    return this.closingQuoteFrom(quote === 34 ? 34 : 39, wordEnd);
+  }
+
+  /**
+   * The first quote at or after `from` that is not followed by a letter or digit, or -1.
+   * Searches start further right each time within a line, so the last answer is reused while it
+   * still lies ahead: a line full of opening quotes costs one pass, not one pass per quote.
+   */
+  private closingQuoteFrom(quote: 34 | 39, from: number): number {
+    const memo = this.closeSearch[quote];
+    if (memo.from >= 0 && memo.from <= from && (memo.found < 0 || memo.found >= from)) return memo.found;
+    const quoteChar = quote === 34 ? '"' : "'";
+    let k = this.line.indexOf(quoteChar, from);
+    while (k >= 0) {
       const after = k + 1 < this.line.length ? this.line.charCodeAt(k + 1) : 32;
-      if (!isAlnum(after)) return k;
-      k = this.line.indexOf(String.fromCharCode(quote), k + 1);
+      if (!isAlnum(after)) break;
+      k = this.line.indexOf(quoteChar, k + 1);
     }
-    return -1;
+    memo.from = from;
+    memo.found = k;
+    return k;
   }
 
   /** Emits `'<STR>'` plus whatever follows the closing quote in its word; returns the word's end. */
@@ -237,9 +461,10 @@ class LineMasker {
     const line = this.line;
     let end = close + 1;
     while (end < line.length && line.charCodeAt(end) > 32) end++;
-    const quote = line[start]!;
     this.values.push(line.slice(start + 1, close));
-    this.template += quote + STR + quote + line.slice(close + 1, end);
+    this.literal(start, start + 1);
+    this.text(STR);
+    this.literal(close, end);
     return end;
   }
 
@@ -255,7 +480,7 @@ class LineMasker {
 
   private previousWordHint(): KindHint {
     if (this.previousEnd === 0) return undefined;
-    return kindHintOf(this.line.slice(this.previousStart, this.previousEnd));
+    return kindHintOf(this.line, this.previousStart, this.previousEnd);
   }
 
   /** A word's core: whole-value classes first, then key=value, URLs, and composite words. */
@@ -322,7 +547,7 @@ class LineMasker {
     const rest = core.slice(eq + 1);
     const end = valueEnd(rest);
     const value = rest.slice(0, end);
-    let out = key + '=' + this.maskValue(value, kindHintOf(key));
+    let out = key + '=' + this.maskValue(value, kindHintOf(key, 0, key.length));
     if (end < rest.length) out += rest[end]! + this.maskCore(rest.slice(end + 1), undefined);
     return out;
   }
@@ -372,7 +597,7 @@ class LineMasker {
       if (j > i) {
         const atom = core.slice(i, j);
         out += hasDigit(atom) ? this.maskAtom(atom, previousWord) : atom;
-        previousWord = kindHintOf(atom);
+        previousWord = kindHintOf(atom, 0, atom.length);
       }
       if (j < n) out += core[j];
       i = j + 1;
@@ -405,7 +630,7 @@ class LineMasker {
       if (j > i) {
         const piece = atom.slice(i, j);
         out += isDigit(piece.charCodeAt(piece.charCodeAt(0) === 45 ? 1 : 0)) ? this.maskPiece(piece, previousWord) : piece;
-        previousWord = kindHintOf(piece);
+        previousWord = kindHintOf(piece, 0, piece.length);
       }
       if (j < n) out += atom[j];
       i = j + 1;
@@ -432,9 +657,10 @@ function startsWithCommand(line: string, from: number, to: number): boolean {
   return true;
 }
 
-function kindHintOf(word: string): KindHint {
-  let s = 0;
-  let e = word.length;
+/** The hint that the word `text[from, to)` gives the integer after it. */
+function kindHintOf(word: string, from: number, to: number): KindHint {
+  let s = from;
+  let e = to;
   while (s < e && !isAlnum(word.charCodeAt(s))) s++;
   while (e > s && !isAlnum(word.charCodeAt(e - 1))) e--;
   if (e - s < 2 || e - s > 14 || !KIND_INITIALS.has(word.charCodeAt(s) | 32)) return undefined;
@@ -674,3 +900,6 @@ function isHttpStatus(s: string): boolean {
 function isMysqlErrorNumber(s: string): boolean {
   return s.length === 4 && s >= '1000' && s <= '4999';
 }
+
+/** The one masker `scanLine` reuses (see there). */
+const SCRATCH = new LineMasker();

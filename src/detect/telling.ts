@@ -61,8 +61,12 @@ export const TELLING_VALUES: readonly Telling[] = Object.freeze([
 
 const BY_LITERAL: ReadonlyMap<string, Telling> = new Map(TELLING_VALUES.map((t) => [t.value, t]));
 
+/** Bit n is set when some telling literal is n characters long (all are under 32): a filter before hashing. */
+const TELLING_LENGTHS = TELLING_VALUES.reduce((bits, t) => bits | (1 << t.value.length), 0);
+
 /** The telling value a literal integer is, if it is one (`2147483647` yes, `2147483646` no). */
 export function tellingFor(literal: string): Telling | undefined {
+  if (literal.length >= 32 || ((TELLING_LENGTHS >>> literal.length) & 1) === 0) return undefined;
   return BY_LITERAL.get(literal);
 }
 
