@@ -267,6 +267,9 @@ class LineMasker extends TemplatePieces {
   private lastWordEnd: 'num' | 'telling' | 'other' = 'other';
   /** What the last word emitted by `emitWord` became in the template (for a unit folding into it). */
   private lastMasked = '';
+  /** The last quantity folded (`1190 bytes`): its placeholder and where its unit word ended, or -1. */
+  private lastFoldPlaceholder = '';
+  private lastFoldEnd = -1;
   /** Per quote character (34, 39): the last search for a closing quote, so each line is searched once. */
   private readonly closeSearch = { 34: { from: -1, found: -1 }, 39: { from: -1, found: -1 } };
 
@@ -279,6 +282,7 @@ class LineMasker extends TemplatePieces {
     this.previousEnd = 0;
     this.sqlLine = undefined;
     this.lastWordEnd = 'other';
+    this.lastFoldEnd = -1;
     this.closeSearch[34].from = this.closeSearch[39].from = -1;
     const n = line.length;
     let i = 0;
@@ -366,7 +370,7 @@ class LineMasker extends TemplatePieces {
       this.text(masked);
       this.lastMasked = masked;
       if (masked.endsWith(NUM)) this.lastWordEnd = 'num';
-      else if (this.telling.length > tellingBefore && masked === this.telling[tellingBefore]!.value) this.lastWordEnd = 'telling';
+      else if (this.telling.length > tellingBefore && endsWithOpenedValue(masked, this.telling[tellingBefore]!.value)) this.lastWordEnd = 'telling';
     } else {
       this.literal(start, end);
     }
@@ -388,21 +392,38 @@ class LineMasker extends TemplatePieces {
     const unit = this.line.slice(start, unitEnd);
     const placeholder = SIZE_WORDS.has(unit) ? SIZE : DURATION_WORDS.has(unit) ? DUR : undefined;
     if (placeholder === undefined) return false;
-    // The number word is written again: `<NUM>` (or a telling literal) becomes the placeholder.
-    const prefix = afterTelling ? '' : this.lastMasked.slice(0, -NUM.length);
-    if (afterTelling) {
-      // A quantity (`128 seconds`, `256 MB`) is not a counter at a type boundary.
-      this.values.push(this.telling.pop()!.value);
-    }
+    // A quantity (`128 seconds`, `256 MB`) is not a counter at a type boundary.
+    const number = afterTelling ? this.telling.pop()!.value : this.values.pop()!;
+    const prefix = this.lastMasked.slice(0, -(afterTelling ? number.length : NUM.length));
     this.rewind();
-    this.separator(this.previousStart);
-    this.text(prefix + placeholder);
-    this.literal(unitEnd, end);
-    this.values[this.values.length - 1] += ' ' + unit;
+    if (this.restatesLastFold(placeholder, prefix, unitEnd, end)) {
+      // `1190 bytes (1.16 KB)`: the same quantity again in another unit is part of the first value.
+      this.values[this.values.length - 1] += ` (${number} ${unit})`;
+      this.lastFoldEnd = -1;
+    } else {
+      this.separator(this.previousStart);
+      this.text(prefix + placeholder);
+      this.literal(unitEnd, end);
+      this.values.push(`${number} ${unit}`);
+      this.lastFoldPlaceholder = placeholder;
+      this.lastFoldEnd = unitEnd === end ? end : -1;
+    }
     this.lastWordEnd = 'other';
     this.previousStart = start;
     this.previousEnd = end;
     return true;
+  }
+
+  /** Whether the quantity being folded is `(number unit)` right after a quantity of the same kind. */
+  private restatesLastFold(placeholder: string, prefix: string, unitEnd: number, end: number): boolean {
+    return (
+      this.lastFoldEnd >= 0 &&
+      this.lastFoldEnd === this.previousStart - 1 &&
+      this.lastFoldPlaceholder === placeholder &&
+      prefix === '(' &&
+      end === unitEnd + 1 &&
+      this.line.charCodeAt(unitEnd) === 41
+    );
   }
 
   private previousWordNamesValue(): boolean {
@@ -657,7 +678,14 @@ function startsWithCommand(line: string, from: number, to: number): boolean {
   return true;
 }
 
-/** The hint that the word `text[from, to)` gives the integer after it. */
+/** Whether `masked` is `value` after nothing but opening punctuation (`(128`, `[255`). */
+function endsWithOpenedValue(masked: string, value: string): boolean {
+  if (!masked.endsWith(value)) return false;
+  for (let i = 0; i < masked.length - value.length; i++) if (!isOpener(masked.charCodeAt(i))) return false;
+  return true;
+}
+
+/** The hint that the word `word[from, to)` gives the integer after it. */
 function kindHintOf(word: string, from: number, to: number): KindHint {
   let s = from;
   let e = to;
