@@ -28,6 +28,12 @@ const READ_BUDGET_BYTES = 1024 * 1024;
 /** Bytes per read call: one batch per read. */
 const READ_CHUNK_BYTES = 256 * 1024;
 /** Bytes kept from just before the offset: if they change, the file was truncated and rewritten (Fluent Bit's offset marker). */
+/**
+ * Bytes kept from the file's start, checked like the marker: lines of one length make the bytes
+ * before the offset look the same after a copytruncate and a quick rewrite past the old offset,
+ * but the first line (its time, its number) almost never does.
+ */
+const HEAD_CHECK_BYTES = 64;
 const OFFSET_MARKER_BYTES = 32;
 /**
  * chokidar drops (does not delay) `change` events for 50 ms after one per path, so a write in that
@@ -93,6 +99,8 @@ interface Tail {
   mtimeMs: number;
   /** The up to 32 bytes before `offset`. */
   marker: Buffer;
+  /** The up to HEAD_CHECK_BYTES first bytes of the file (fewer while the file is shorter). */
+  head: Buffer;
   splitter: LineSplitter;
   /** When the file lost its last path (ms); it is read until rotate-wait passes, then closed. */
   detachedAt: number | undefined;
@@ -467,6 +475,7 @@ export class FileFollower {
       size: stats.size,
       mtimeMs: stats.mtimeMs,
       marker: await readMarker(handle, offset),
+      head: await readHead(handle, offset),
       splitter: new LineSplitter(this.maxLineBytes, this.tally),
       detachedAt: undefined,
       dirty: true,
@@ -524,7 +533,7 @@ export class FileFollower {
     tail.size = stats.size;
     tail.mtimeMs = stats.mtimeMs;
     // Shrunk: truncated (copytruncate). Not shrunk but the bytes before the offset changed: truncated and rewritten.
-    if (stats.size < tail.offset || (touched && !(await markerStillMatches(tail)))) this.restartFromZero(tail);
+    if (stats.size < tail.offset || (touched && !(await this.stillSameContent(tail)))) this.restartFromZero(tail);
     let budget = READ_BUDGET_BYTES;
     while (budget > 0 && !this.closed) {
       const { bytesRead } = await tail.handle.read(this.readBuffer, 0, Math.min(READ_CHUNK_BYTES, budget), tail.offset);
@@ -532,6 +541,9 @@ export class FileFollower {
       const chunk = this.readBuffer.subarray(0, bytesRead);
       const chunkStart = tail.offset;
       tail.marker = nextMarker(tail.marker, chunk);
+      if (tail.head.length === chunkStart && chunkStart < HEAD_CHECK_BYTES) {
+        tail.head = Buffer.concat([tail.head, chunk.subarray(0, HEAD_CHECK_BYTES - chunkStart)]);
+      }
       tail.offset += bytesRead;
       tail.size = Math.max(tail.size, tail.offset);
       budget -= bytesRead;
@@ -571,6 +583,13 @@ export class FileFollower {
     tail.lineBoundary = 0;
     tail.replayUntil = 0;
     tail.marker = Buffer.alloc(0);
+    tail.head = Buffer.alloc(0);
+  }
+
+  /** The bytes before the offset and the first bytes are still those read: not truncated and rewritten. */
+  private async stillSameContent(tail: Tail): Promise<boolean> {
+    if (!(await markerStillMatches(tail))) return false;
+    return tail.head.length === 0 || (await readHead(tail.handle, tail.head.length)).equals(tail.head);
   }
 
   /** Closes a file for good; a partial last line is emitted, since no writer will finish it here. */
@@ -646,6 +665,12 @@ async function readMarker(handle: FileHandle, offset: number): Promise<Buffer> {
   const marker = Buffer.alloc(length);
   if (length > 0) await handle.read(marker, 0, length, offset - length);
   return marker;
+}
+
+async function readHead(handle: FileHandle, upTo: number): Promise<Buffer> {
+  const head = Buffer.alloc(Math.min(upTo, HEAD_CHECK_BYTES));
+  const { bytesRead } = head.length > 0 ? await handle.read(head, 0, head.length, 0) : { bytesRead: 0 };
+  return head.subarray(0, bytesRead);
 }
 
 async function markerStillMatches(tail: Tail): Promise<boolean> {
