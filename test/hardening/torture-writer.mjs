@@ -22,7 +22,7 @@ const hosts = Array.from({ length: HOSTS }, (_, index) => {
   mkdirSync(path.dirname(file), { recursive: true });
   return { index, file, fd: openSync(file, 'a'), next: 0, generationStart: 0, rotations: 0, nextRotateAt: Date.now() + 200 + random() * 400 };
 });
-const summary = { written: 0, rotations: { rename: 0, copytruncate: 0, recreate: 0 }, copytruncated: [] };
+const summary = { written: 0, rotations: { rename: 0, copytruncate: 0, recreate: 0 }, copytruncated: [], generations: [] };
 
 const write = (host, fd) => {
   writeSync(fd, `host-${host.index} ${String(host.next).padStart(8, '0')} ${PAD}\n`);
@@ -48,6 +48,7 @@ function rotate(host) {
     closeSync(host.fd);
     host.fd = openSync(host.file, 'a');
   }
+  summary.generations.push([host.index, strategy, host.generationStart, host.next]);
   host.generationStart = host.next;
   host.nextRotateAt = Date.now() + 200 + random() * 400;
 }
