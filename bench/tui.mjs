@@ -87,6 +87,13 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+function machineJiffies() {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
 async function linesProcessed(port) {
   const response = await fetch(`http://127.0.0.1:${port}/api/state`);
   return (await response.json()).stats.lines;
@@ -133,13 +140,16 @@ async function window(pid, port, dir, rate, seconds, { during = async () => null
   const cpuBefore = cpuSeconds(pid);
   const othersBefore = Object.fromEntries(Object.entries(others).map(([name, other]) => [name, cpuSeconds(other)]));
   const linesBefore = await linesProcessed(port);
+  const machineBefore = machineJiffies();
   const written = startWriter(dir, rate, seconds);
   const sampled = during();
   const writerResult = await written;
   const cpu = cpuSeconds(pid) - cpuBefore;
+  const machineAfter = machineJiffies();
+  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
   const othersCpu = Object.fromEntries(Object.entries(others).map(([name, other]) => [name, cpuSeconds(other) - othersBefore[name]]));
   const lines = (await linesProcessed(port)) - linesBefore;
-  return { writer: writerResult, lines, cpuSeconds: cpu, cpuMicrosPerLine: (cpu / lines) * 1e6, linesPerSecond: lines / seconds, othersCpuSeconds: othersCpu, keys: await sampled };
+  return { writer: writerResult, lines, cpuSeconds: cpu, cpuMicrosPerLine: (cpu / lines) * 1e6, linesPerSecond: lines / seconds, machineBusy, othersCpuSeconds: othersCpu, keys: await sampled };
 }
 
 async function runJson(dir, rate, seconds) {
@@ -225,25 +235,29 @@ function report(rate, seconds, json, tui) {
   const ms = (n) => (n === undefined ? '—' : `${n.toFixed(0)} ms`);
   const k = (n) => `${(n / 1e3).toFixed(1)} k`;
   const tmuxCpu = (r) => (r.othersCpuSeconds.tmuxServer === undefined ? '—' : r.othersCpuSeconds.tmuxServer.toFixed(1));
-  const row = (name, r) => `| ${name} | ${k(r.writer.linesPerSecond)} | ${k(r.linesPerSecond)} | ${r.cpuSeconds.toFixed(1)} | ${r.cpuMicrosPerLine.toFixed(2)} | ${tmuxCpu(r)} |`;
+  const row = (name, r) => `| ${name} | ${k(r.writer.linesPerSecond)} | ${k(r.linesPerSecond)} | ${r.cpuSeconds.toFixed(1)} | ${r.cpuMicrosPerLine.toFixed(2)} | ${tmuxCpu(r)} | ${(r.machineBusy * 100).toFixed(0)}% |`;
   const costRatio = tui.cpuMicrosPerLine / json.cpuMicrosPerLine;
+  // What the TUI itself burns: (b)'s CPU less what (b)'s lines would cost at (a)'s rate per line.
+  const tuiCores = (tui.cpuSeconds - (tui.lines * json.cpuMicrosPerLine) / 1e6) / seconds;
+  const throughputRatio = tui.linesPerSecond / json.linesPerSecond;
   const table = [
     `target ${k(rate)} lines/s over ${seconds} s, ${HOSTS} host files`,
     '',
-    '| run | writer lines/s | logwatch lines/s | logwatch CPU s | CPU µs/line | tmux server CPU s |',
-    '|---|---|---|---|---|---|',
+    '| run | writer lines/s | logwatch lines/s | logwatch CPU s | CPU µs/line | tmux server CPU s | machine busy (all cores) |',
+    '|---|---|---|---|---|---|---|',
     row('(a) `--json` to /dev/null', json),
     row('(b) TUI in tmux 120×40', tui),
     row('(b′) TUI, while keys are sampled', tui.keysWindow),
     '',
-    `TUI CPU per line ÷ JSON CPU per line: ${costRatio.toFixed(3)} (the TUI's cost: ${((costRatio - 1) * 100).toFixed(1)}% more CPU per line; target < 10%)`,
+    `TUI CPU per line ÷ JSON CPU per line: ${costRatio.toFixed(3)} (${((costRatio - 1) * 100).toFixed(0)}% more CPU per line; target < 10%); ` +
+      `the TUI's own CPU ≈ ${tuiCores.toFixed(2)} cores; lines/s with the TUI ÷ without: ${throughputRatio.toFixed(3)}`,
     '',
     '| keypress → observed redraw | n | p50 | p95 | max |',
     '|---|---|---|---|---|',
     `| TUI, \`j\`/\`k\` until \`›\` moves | ${keys.n} (${keys.missed} missed) | ${ms(keys.p50)} | ${ms(keys.p95)} | ${ms(keys.max)} |`,
     `| floor: \`cat\` echo in the same tmux | ${floor.n} (${floor.missed} missed) | ${ms(floor.p50)} | ${ms(floor.p95)} | ${ms(floor.max)} |`,
   ].join('\n');
-  return { table, rate, seconds, json, tui, costRatio, keys, floor };
+  return { table, rate, seconds, json, tui, costRatio, tuiCores, throughputRatio, keys, floor };
 }
 
 async function main() {
