@@ -191,6 +191,7 @@ const CALENDAR_WORDS: ReadonlySet<string> = new Set([
  */
 function looksVariable(word: string): boolean {
   if (CALENDAR_WORDS.has(word)) return true;
+  if (endsInConstant(word)) return false;
   let digits = 0;
   let joiners = 0;
   for (let i = 0; i < word.length; i++) {
@@ -201,6 +202,23 @@ function looksVariable(word: string): boolean {
     if ((c === 46 || c === 58) && i > 0 && i < word.length - 1 && word.charCodeAt(i + 1) !== c) return true;
   }
   return false;
+}
+
+/**
+ * Whether a dotted word ends in an UPPER_SNAKE constant (`android.intent.action.SCREEN_ON`): an
+ * enum value names a kind of event, like a plain word, so two of them never merge. The
+ * underscore keeps upper-case host names (`DB3.EXAMPLE.COM`) out.
+ */
+function endsInConstant(word: string): boolean {
+  const dot = word.lastIndexOf('.');
+  if (dot < 0 || dot === word.length - 1) return false;
+  let underscore = false;
+  for (let i = dot + 1; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === 95) underscore = true;
+    else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return underscore;
 }
 
 /** Whether a word has digits not glued to a preceding letter (`500`, `code=500`; not `ssh2`). */

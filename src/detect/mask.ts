@@ -54,8 +54,31 @@ const enum WordShape {
   Mixed,
 }
 
-/** How a preceding word qualifies the integer after it. */
-type KindHint = 'any' | 'http' | undefined;
+/**
+ * How a preceding word qualifies the integer after it: `any` and `http` keep error kinds literal;
+ * `label` says the integer is a position or part of a name — `line 128`, `a.php:255`,
+ * `node-128`, `1.2.255`, `[1-127]` — so it is masked even at a type boundary: no counter or id
+ * overflows there.
+ */
+type KindHint = 'any' | 'http' | 'label' | undefined;
+
+/** Words after which an integer is a position in a file, never a counter. */
+const POSITION_WORDS: ReadonlySet<string> = new Set(['line', 'lineno', 'col', 'column']);
+
+/** Source-file extensions: in `Db.php:128` the number after the colon is a line. */
+const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
+  'php', 'inc', 'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'py', 'rb', 'java', 'kt', 'scala', 'go', 'rs', 'c', 'h', 'cc', 'cpp', 'hpp', 'cs', 'pl', 'swift',
+]);
+
+/**
+ * Words after which a line's numbers are times (`Times: total = 40, boot = -127`, `took 255`):
+ * there an 8- or 16-bit boundary is an everyday magnitude, not an overflow. Matched lazily, once
+ * per line, only when such a boundary shows up; word boundaries keep `lifetime` out.
+ */
+const TIME_WORDS = /\b(?:time|times|timing|timings|took|elapsed|duration|latency|uptime)\b/i;
+
+/** Longest telling literal a time word can excuse: `-65536` (8- and 16-bit boundaries only). */
+const MAX_TIME_COINCIDENCE_LENGTH = 6;
 
 /** Words after which any integer names the error kind, not an instance. */
 const KIND_WORDS: ReadonlySet<string> = new Set([
@@ -63,8 +86,8 @@ const KIND_WORDS: ReadonlySet<string> = new Set([
   'statuscode', 'status_code', 'http_status', 'httpstatus', 'response_code', 'http_code',
 ]);
 
-/** First letters (lower case) of the kind words, `returned` and `http`: a cheap filter before lower-casing. */
-const KIND_INITIALS: ReadonlySet<number> = new Set([...'scerh'].map((c) => c.charCodeAt(0)));
+/** First letters (lower case) of the kind and position words, `returned` and `http`: a cheap filter before lower-casing. */
+const KIND_INITIALS: ReadonlySet<number> = new Set([...'scerhl'].map((c) => c.charCodeAt(0)));
 
 const DURATION_UNITS: ReadonlySet<string> = new Set([
   'ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'second', 'seconds', 'm', 'min', 'mins', 'minute', 'minutes',
@@ -263,6 +286,10 @@ class LineMasker extends TemplatePieces {
   private previousStart = 0;
   private previousEnd = 0;
   private sqlLine: boolean | undefined;
+  /** Where the line's first time word starts (-1: none), found on first need. */
+  private timeWordAt: number | undefined;
+  /** Start of the word `emitWord` is masking. */
+  private wordStart = 0;
   /** How the last emitted word ended: a unit word after `<NUM>` or a telling literal folds into it. */
   private lastWordEnd: 'num' | 'telling' | 'other' = 'other';
   /** What the last word emitted by `emitWord` became in the template (for a unit folding into it). */
@@ -281,6 +308,7 @@ class LineMasker extends TemplatePieces {
     this.previousStart = 0;
     this.previousEnd = 0;
     this.sqlLine = undefined;
+    this.timeWordAt = undefined;
     this.lastWordEnd = 'other';
     this.lastFoldEnd = -1;
     this.closeSearch[34].from = this.closeSearch[39].from = -1;
@@ -347,6 +375,7 @@ class LineMasker extends TemplatePieces {
   /** Appends one word's template; returns where the next word starts (after a quoted run, later). */
   private emitWord(start: number, end: number, shape: WordShape): number {
     const line = this.line;
+    this.wordStart = start;
     this.mark();
     this.separator(start);
     const first = line.charCodeAt(start);
@@ -535,8 +564,8 @@ class LineMasker extends TemplatePieces {
   }
 
   private integer(s: string, hint: KindHint): string {
-    const telling = tellingFor(s);
-    if (telling !== undefined) {
+    const telling = hint === 'label' ? undefined : tellingFor(s);
+    if (telling !== undefined && !this.isTimeCoincidence(s)) {
       this.telling.push(telling);
       return s;
     }
@@ -555,6 +584,16 @@ class LineMasker extends TemplatePieces {
   private mask(value: string, placeholder: string): string {
     this.values.push(value);
     return placeholder;
+  }
+
+  /** Whether a telling literal is small enough, and follows a time word, to be a time by chance. */
+  private isTimeCoincidence(literal: string): boolean {
+    if (literal.length > MAX_TIME_COINCIDENCE_LENGTH) return false;
+    if (this.timeWordAt === undefined) {
+      const match = TIME_WORDS.exec(this.line);
+      this.timeWordAt = match === null ? -1 : match.index;
+    }
+    return this.timeWordAt >= 0 && this.timeWordAt < this.wordStart;
   }
 
   private isSqlLine(): boolean {
@@ -651,7 +690,7 @@ class LineMasker extends TemplatePieces {
       if (j > i) {
         const piece = atom.slice(i, j);
         out += isDigit(piece.charCodeAt(piece.charCodeAt(0) === 45 ? 1 : 0)) ? this.maskPiece(piece, previousWord) : piece;
-        previousWord = kindHintOf(piece, 0, piece.length);
+        previousWord = kindHintOf(piece, 0, piece.length) ?? labelHint(atom, i, j);
       }
       if (j < n) out += atom[j];
       i = j + 1;
@@ -678,6 +717,18 @@ function startsWithCommand(line: string, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * `label` when the piece `atom[start, end)` makes the number after it part of a name or a
+ * position: joined by `-` `_` `.` (`node-128`, `1.2.255`, `1-127`), or a source file's
+ * extension before `:` (`Db.php:128`). `id:2147483647` and `host:65535` stay as they are.
+ */
+function labelHint(atom: string, start: number, end: number): KindHint {
+  const joiner = atom.charCodeAt(end);
+  if (joiner === 45 || joiner === 95 || joiner === 46) return 'label';
+  if (joiner !== 58 || start === 0 || atom.charCodeAt(start - 1) !== 46) return undefined;
+  return SOURCE_EXTENSIONS.has(atom.slice(start, end).toLowerCase()) ? 'label' : undefined;
+}
+
 /** Whether `masked` is `value` after nothing but opening punctuation (`(128`, `[255`). */
 function endsWithOpenedValue(masked: string, value: string): boolean {
   if (!masked.endsWith(value)) return false;
@@ -694,6 +745,7 @@ function kindHintOf(word: string, from: number, to: number): KindHint {
   if (e - s < 2 || e - s > 14 || !KIND_INITIALS.has(word.charCodeAt(s) | 32)) return undefined;
   const w = word.slice(s, e).toLowerCase();
   if (KIND_WORDS.has(w)) return 'any';
+  if (POSITION_WORDS.has(w)) return 'label';
   if (w === 'returned' || w === 'http' || w.startsWith('http/')) return 'http';
   return undefined;
 }
