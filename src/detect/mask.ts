@@ -156,6 +156,9 @@ export function scanLine(line: string): ScannedLine {
   return SCRATCH.run(line);
 }
 
+/** Pieces the reused masker keeps room for between lines: ordinary lines need a few dozen. */
+const MAX_KEPT_PIECES = 1024;
+
 /** The two lanes of the template hash: FNV-1a's prime, and a second odd multiplier (MurmurHash2's). */
 const LANE_A = 0x01000193;
 const LANE_B = 0x5bd1e995;
@@ -186,6 +189,8 @@ class TemplatePieces {
 
   protected resetPieces(line: string): void {
     this.line = line;
+    // The piece arrays live as long as the process: let a huge line's pieces go with the line.
+    if (this.starts.length > MAX_KEPT_PIECES) this.starts.length = this.ends.length = this.texts.length = 0;
     this.count = 0;
     this.length = 0;
     this.hashA = 0x811c9dc5;

@@ -35,7 +35,7 @@ describe('SignatureCatalog', () => {
     expect(idA).toBe(fingerprint(a).id);
   });
 
-  it('never merges status codes, telling values or plain words', () => {
+  it('never merges status codes, telling values, plain words or UPPER_SNAKE constants', () => {
     const catalog = new SignatureCatalog();
     const ids = [
       'upstream web1.example.com returned 500',
@@ -44,6 +44,8 @@ describe('SignatureCatalog', () => {
       'insert into t failed at id 32767 on shard a-1',
       'VM Started (Lifecycle Event)',
       'VM Paused (Lifecycle Event)',
+      'onReceive action: android.intent.action.SCREEN_ON',
+      'onReceive action: android.intent.action.SCREEN_OFF',
     ].map((m) => sign(catalog, m).id);
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SignatureCatalog } from '../../src/detect/clusters.js';
 import { createFingerprinter, fingerprint, firstLine, templateId } from '../../src/detect/fingerprint.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -70,6 +71,25 @@ describe('fingerprint', () => {
 });
 
 describe('createFingerprinter', () => {
+  it('signs as the catalog assigns the pure fingerprint, from its template cache or not', () => {
+    const messages = [...MESSAGES, 'Lost connection to db3.prod.example.com during query', 'retry 3 of 5', 'retry 4 of 9', 'size 5 KB', 'size 7 MB'];
+    const reference = new SignatureCatalog();
+    const expected = messages.map((m) => reference.assign(fingerprint(m)));
+    const fingerprinter = createFingerprinter();
+    expect(messages.map((m) => fingerprinter.sign(m))).toEqual(expected);
+    // Again: every template is now a cache hit.
+    expect(messages.map((m) => fingerprinter.sign(m))).toEqual(messages.map((m) => reference.assign(fingerprint(m))));
+  });
+
+  it('stays right when its template cache is smaller than the templates seen', () => {
+    const fingerprinter = createFingerprinter({ maxCachedTemplates: 2 });
+    const messages = Array.from({ length: 30 }, (_, i) => `job ${'x'.repeat(i % 7)} failed after ${i} tries`);
+    const signed = messages.map((m) => fingerprinter.sign(m));
+    expect(signed.map((s) => s.template)).toEqual(messages.map((m) => fingerprint(m).template));
+    expect(signed[29]!.values).toEqual(['29']);
+    expect(fingerprinter.catalog.cachedTemplates).toBeLessThanOrEqual(2);
+  });
+
   it('signs through the catalog: host names merge into the first template’s id', () => {
     const fingerprinter = createFingerprinter();
     const a = fingerprinter.sign('Lost connection to db3.prod.example.com during query');

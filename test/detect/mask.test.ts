@@ -10,6 +10,11 @@ const TABLE: [input: string, template: string, values: string[]][] = [
   ['retry in 30 seconds', 'retry in <DUR>', ['30 seconds']],
   ['buffer 64KB full', 'buffer <SIZE> full', ['64KB']],
   ['size 5.2 KB, free 93.0 B', 'size <SIZE>, free <SIZE>', ['5.2 KB', '93.0 B']],
+  // The same quantity restated in another unit is one value, so both forms share a template.
+  ['1190 bytes (1.16 KB) sent, 0 bytes received', '<SIZE> sent, <SIZE> received', ['1190 bytes (1.16 KB)', '0 bytes']],
+  ['waited 1500 ms (1.5 seconds)', 'waited <DUR>', ['1500 ms (1.5 seconds)']],
+  ['size (2 KB) and 5 MB, (7 KB)', 'size (<SIZE>) and <SIZE>, (<SIZE>)', ['2 KB', '5 MB', '7 KB']],
+  ['read 5 MB (4 ms)', 'read <SIZE> (<DUR>)', ['5 MB', '4 ms']],
   ['bad pointer 0x7ffd1234', 'bad pointer <HEX>', ['0x7ffd1234']],
   ['commit a3f9c0e1d2b4 failed', 'commit <HEX> failed', ['a3f9c0e1d2b4']],
   ['mac 00:1a:2b:3c:4d:5e', 'mac <HEX>', ['00:1a:2b:3c:4d:5e']],
@@ -52,6 +57,21 @@ describe('maskLine', () => {
 
   it('collapses runs of white space', () => {
     expect(maskLine('  a \t b   c ').template).toBe('a b c');
+    expect(maskLine('a\t42  "x y" 7 KB').template).toBe('a <NUM> "<STR>" <SIZE>');
+  });
+
+  it('answers each line on its own, whatever the line before it was', () => {
+    const lines = ["say 'a b' 5 KB then 128 ms", 'x'.repeat(5000) + ' 12', 'user root 3', "it's 'quoted' and 'more words' here"];
+    const alone = lines.map((line) => maskLine(line));
+    expect([...lines].reverse().map((line) => maskLine(line)).reverse()).toEqual(alone);
+    expect(alone[0]!.template).toBe("say '<STR>' <SIZE> then <DUR>");
+  });
+
+  it('closes a run of many opening quotes at the first quote that ends a word', () => {
+    const line = Array.from({ length: 2000 }, (_, i) => `'w${i}`).join(' ') + " end' tail";
+    const masked = maskLine(line);
+    expect(masked.template).toBe("'<STR>' tail");
+    expect(masked.values).toHaveLength(1);
   });
 
   describe('telling values', () => {
@@ -81,6 +101,36 @@ describe('maskLine', () => {
       const lease = maskLine('lease for 128 seconds');
       expect(lease.template).toBe('lease for <DUR>');
       expect(lease.telling).toEqual([]);
+      const bracketed = maskLine('buffer (256 MB) full');
+      expect(bracketed.template).toBe('buffer (<SIZE>) full');
+      expect(bracketed.values).toEqual(['256 MB']);
+      expect(bracketed.telling).toEqual([]);
+    });
+
+    it.each([
+      ['a line number', 'in /app/a.php on line 128', 'in /app/a.php on line <NUM>'],
+      ['a column', 'unexpected token at col 255', 'unexpected token at col <NUM>'],
+      ['a source file position', 'in /app/Db.php:255 boom', 'in /app/Db.php:<NUM> boom'],
+      ['a name suffix', 'node-128 is down', 'node-<NUM> is down'],
+      ['an underscore name suffix', 'queue_32767 is full', 'queue_<NUM> is full'],
+      ['a version', 'client 1.2.255 rejected', 'client <NUM>.<NUM>.<NUM> rejected'],
+      ['a range bound', 'nodes:node-[1-127] idle', 'nodes:node-[<NUM>-<NUM>] idle'],
+      ['a small boundary after a time word', 'Times: total = 40, boot = -127, init = 32768', 'Times: total = <NUM>, boot = <NUM>, init = <NUM>'],
+    ])('is not telling in %s', (_what, input, template) => {
+      const masked = maskLine(input);
+      expect(masked.template).toBe(template);
+      expect(masked.telling).toEqual([]);
+    });
+
+    it.each([
+      ['after a colon that is not a source position', 'got id:2147483647 back', 'got id:2147483647 back'],
+      ['as a port', 'connect db3.internal:65535 refused', 'connect db3.internal:65535 refused'],
+      ['before a time word', 'id 127 took 5', 'id 127 took <NUM>'],
+      ['at 32 bits, even after a time word', 'request took 5 for id 2147483647', 'request took <NUM> for id 2147483647'],
+    ])('stays telling %s', (_what, input, template) => {
+      const masked = maskLine(input);
+      expect(masked.template).toBe(template);
+      expect(masked.telling).toHaveLength(1);
     });
   });
 

@@ -21,6 +21,8 @@ describe('tellingFor', () => {
     expect(tellingFor('-32767')?.name).toBe('-INT16_MAX');
     expect(tellingFor('2147483646')).toBeUndefined();
     expect(tellingFor('0127')).toBeUndefined();
+    expect(tellingFor('-9223372036854775808')?.name).toBe('INT64_MIN');
+    expect(tellingFor('2'.repeat(40))).toBeUndefined();
   });
 });
 
