@@ -58,7 +58,7 @@ export function recordCommand(): Command {
       release();
       output?.unsubscribe();
       recording.unsubscribe();
-      const written = await recorder.close(Date.now());
+      const written = await recorder.close(Date.now(), session.observedFrom);
       process.stderr.write(`logwatch: recorded ${written.lines} line(s) from ${written.files} file(s) into ${flags.out}\n`);
     });
 }

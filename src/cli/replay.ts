@@ -62,6 +62,7 @@ export function replayCommand(): Command {
       const engine = new Engine({
         statsEveryMs: REPLAY_STATS_EVERY_MS,
         sourceCounters: () => replay.counters,
+        ...(replay.fixture.scenario.observedFrom === undefined ? {} : { observeFrom: Date.parse(replay.fixture.scenario.observedFrom) }),
         ...(config.thresholds === undefined ? {} : { thresholds: config.thresholds }),
       });
       const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow, ...(from === undefined ? {} : { quietBefore: from }) });

@@ -150,5 +150,5 @@ async function runWatch(options: WatchOptions, { choice, recorder, lockFile }: W
   lock?.unsubscribe();
   await sinks.close();
   recording?.unsubscribe();
-  await recorder?.close(Date.now());
+  await recorder?.close(Date.now(), session.observedFrom);
 }

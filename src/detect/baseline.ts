@@ -43,5 +43,7 @@ export function measureBaseline(series: BucketSeries, end: number, observedFrom:
   const to = toBucket * settings.bucketMs;
   const from = Math.max(fromBucket * settings.bucketMs, Math.min(observedFrom, to));
   const count = toBucket > fromBucket ? series.sum(fromBucket, toBucket) : 0;
-  return { from, to, count, rate: baselineRate(count, to - from, settings.priorCount) };
+  // Shorter than one bucket (observation began just before `end`) counts as one bucket long with
+  // the prior: the rate stays finite, so expected counts never turn into NaN.
+  return { from, to, count, rate: baselineRate(count, Math.max(to - from, settings.bucketMs), settings.priorCount) };
 }

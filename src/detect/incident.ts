@@ -68,8 +68,14 @@ export function groupIncidents(facts: readonly BurstFacts[], hostsTotal: number,
   return [...groups.values()].map((members) => describe(members, hostsTotal, settings.overflowMin));
 }
 
+/**
+ * Starting together means one cause only when the same deploy (or none) explains both: a burst
+ * that began just before a deploy and one the deploy set off are two stories. A shared telling
+ * value is one cause on either side of a deploy (the counter passed 2^31 whatever was pushed).
+ */
 function belongTogether(a: BurstFacts, b: BurstFacts, togetherMs: number): boolean {
-  if (Math.abs(a.burst.onset - b.burst.onset) <= togetherMs) return true;
+  const sameDeploy = (a.deploy?.id ?? null) === (b.deploy?.id ?? null);
+  if (sameDeploy && Math.abs(a.burst.onset - b.burst.onset) <= togetherMs) return true;
   return a.telling.some((t) => b.telling.some((u) => u.value === t.value || u.name === t.name));
 }
 

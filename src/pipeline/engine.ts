@@ -94,10 +94,11 @@ export class Engine {
     return { ...deploy, type: 'deploy', at: isoTime(deploy.at) };
   }
 
-  /** Flushes pending multi-line records and closes the run: last verdict, stats and summary. */
-  finish(now: number): LogwatchEvent[] {
+  /** Flushes pending multi-line records and closes the run: last verdict, stats, and a replay's summary. */
+  finish(now: number, withSummary: boolean): LogwatchEvent[] {
     const events = this.addRecords(this.recordPath.flushAll());
-    events.push(...this.judge(now), this.statsEvent(now), this.summaryEvent(now));
+    events.push(...this.judge(now), this.statsEvent(now));
+    if (withSummary) events.push(this.summaryEvent(now));
     return events;
   }
 

@@ -55,23 +55,27 @@ function carryTimeForward(records: SignedRecord[]): SignedRecord[] {
   return records;
 }
 
-/** The replay's inputs in event-time order: deploys, records grouped per tick, and ticks. */
+/**
+ * The replay's inputs in event-time order: deploys, records grouped per tick, and ticks. The tick
+ * at second S follows every input stamped at or before S, as the live engine judges S once all of
+ * S's lines are in (detection takes records with `at <= S` into the judgement of S).
+ */
 export function* replayTimeline(records: SignedRecord[], deploys: DeployMarker[]): Generator<EngineInput & { at: number }> {
   const firstAt = Math.min(records[0]?.at ?? Infinity, deploys[0]?.at ?? Infinity);
   if (!Number.isFinite(firstAt)) return;
   const lastAt = Math.max(records.at(-1)?.at ?? -Infinity, deploys.at(-1)?.at ?? -Infinity);
   let r = 0;
   let d = 0;
-  for (let tick = (Math.floor(firstAt / TICK_MS) + 1) * TICK_MS; tick <= lastAt + TICK_MS; tick += TICK_MS) {
+  for (let tick = Math.ceil(firstAt / TICK_MS) * TICK_MS; tick < lastAt + TICK_MS; tick += TICK_MS) {
     const batch: SignedRecord[] = [];
     while (r < records.length || d < deploys.length) {
       const record = records[r];
       const deploy = deploys[d];
-      if (deploy !== undefined && deploy.at < tick && (record === undefined || deploy.at <= record.at)) {
+      if (deploy !== undefined && deploy.at <= tick && (record === undefined || deploy.at <= record.at)) {
         if (batch.length > 0) yield { kind: 'records', at: batch[0]!.at, records: batch.splice(0) };
         yield { kind: 'deploy', marker: deploy, at: deploy.at };
         d++;
-      } else if (record !== undefined && record.at < tick) {
+      } else if (record !== undefined && record.at <= tick) {
         batch.push(record);
         r++;
       } else break;

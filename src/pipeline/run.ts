@@ -73,7 +73,7 @@ export class PipelineRun implements PipelineHandle {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.publish(this.engine.finish(this.options.now()));
+    this.publish(this.engine.finish(this.options.now(), this.options.mode === 'replay'));
     this.options.onFinish?.();
     this.subject.complete();
     this.resolveDone();

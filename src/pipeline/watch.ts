@@ -55,6 +55,8 @@ export interface WatchSession {
   deployPort: number | undefined;
   /** Files being followed once started. */
   files: number;
+  /** Event time observation began, when known at start (a recording carries it to its replay). */
+  observedFrom: number | undefined;
 }
 
 export async function startWatch(options: WatchOptions): Promise<WatchSession> {
@@ -63,11 +65,15 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const followers: FileFollower[] = [];
   const stdinCounters: SourceCounters = { lines: 0, bytes: 0, truncated: 0, dropped: 0, files: 0, errors: 0 };
   const sourceCounters = (): SourceCounters => sumCounters([...followers.map((f) => f.counters()), stdinCounters]);
+  // Observation (detection's warm-up) starts now, or where a --since backfill starts; reading
+  // files from their beginning, it starts with the first record.
+  const observedFrom = typeof options.start === 'object' ? Date.now() - options.start.sinceMs
+    : options.start === 'end' ? Date.now() : undefined;
   const engine = new Engine({
     statsEveryMs: options.statsEveryMs ?? DEFAULT_STATS_EVERY_MS,
     sourceCounters,
     judgeLagMs: LIVE_JUDGE_LAG_MS,
-    ...(typeof options.start === 'object' ? { observeFrom: Date.now() - options.start.sinceMs } : {}),
+    ...(observedFrom === undefined ? {} : { observeFrom: observedFrom }),
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
   const deploys = new Subject<DeployMarker>();
@@ -130,7 +136,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const done = running.then(() => Promise.all(stopping)).then(() => undefined);
   // Resolve once every file is opened and positioned, so "watching" means what it says.
   await Promise.all(started);
-  return { handle, done, deployPort, files: followers.reduce((n, f) => n + f.counters().files, 0) };
+  return { handle, done, deployPort, files: followers.reduce((n, f) => n + f.counters().files, 0), observedFrom };
 }
 
 function followerOptions(options: WatchOptions, patterns: string[]): FollowOptions {

@@ -50,6 +50,8 @@ const ScenarioSchema = z.strictObject({
   description: z.string().min(1),
   /** The simulator seed that produced the fixture, when it was simulated. */
   seed: z.number().int().nonnegative().optional(),
+  /** When a recorded session began observing (ISO-8601): its replay starts detection's warm-up there too. */
+  observedFrom: isoTime.optional(),
   expect: z.array(z.unknown()),
 });
 

@@ -96,11 +96,12 @@ export class FixtureRecorder {
   }
 
   /** Flushes every file and writes scenario.json and README.md; `endedAt` is wall-clock ms. */
-  async close(endedAt: number): Promise<{ lines: number; files: number }> {
+  /** `observedFrom`: when the live session began observing, so the replay warms up from the same moment. */
+  async close(endedAt: number, observedFrom?: number): Promise<{ lines: number; files: number }> {
     if (this.closed) return { lines: this.lines, files: this.streams.size };
     this.closed = true;
     await Promise.all([...this.streams.values(), this.deploysLog, this.deploysNdjson].map(endStream));
-    const scenario = recordedScenario(this.options, endedAt, this.verdicts);
+    const scenario = recordedScenario(this.options, endedAt, this.verdicts, observedFrom);
     await writeFile(join(this.dir, 'scenario.json'), `${JSON.stringify(scenario, null, 2)}\n`);
     await writeFile(join(this.dir, 'README.md'), recordedReadme(scenario, this.verdicts));
     return { lines: this.lines, files: this.streams.size };
@@ -163,16 +164,18 @@ export function recordEvents(events: Observable<LogwatchEvent>, recorder: Fixtur
 interface RecordedScenario {
   name: string;
   description: string;
+  observedFrom?: string;
   expect: Array<Record<string, unknown>>;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function recordedScenario(options: RecorderOptions, endedAt: number, verdicts: Verdict[]): RecordedScenario {
+function recordedScenario(options: RecorderOptions, endedAt: number, verdicts: Verdict[], observedFrom: number | undefined): RecordedScenario {
   const where = `${options.localHost}: ${options.sources.join(', ')}`;
   return {
     name: `recorded-${options.localHost}-${iso(options.startedAt).replace(/[:.]/g, '-')}`,
     description: `Recorded by logwatch on ${where} from ${iso(options.startedAt)} to ${iso(endedAt)}.`,
+    ...(observedFrom === undefined ? {} : { observedFrom: iso(observedFrom) }),
     // What the live session said, so replaying the recording checks itself.
     expect: verdicts.filter((v) => ACTION_LEVELS.includes(v.level)).map((v) => ({
       verdict: v.level,
