@@ -63,7 +63,7 @@ const enum WordShape {
 type KindHint = 'any' | 'http' | 'label' | undefined;
 
 /** Words after which an integer is a position in a file, never a counter. */
-const POSITION_WORDS: ReadonlySet<string> = new Set(['line', 'lineno', 'col', 'column']);
+const POSITION_WORDS: readonly string[] = ['line', 'lineno', 'col', 'column'];
 
 /** Source-file extensions: in `Db.php:128` the number after the colon is a line. */
 const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -81,13 +81,47 @@ const TIME_WORDS = /\b(?:time|times|timing|timings|took|elapsed|duration|latency
 const MAX_TIME_COINCIDENCE_LENGTH = 6;
 
 /** Words after which any integer names the error kind, not an instance. */
-const KIND_WORDS: ReadonlySet<string> = new Set([
+const KIND_WORDS: readonly string[] = [
   'status', 'code', 'errno', 'exit', 'sqlstate', 'error', 'err', 'signal', 'rc', 'exitcode', 'exit_code',
   'statuscode', 'status_code', 'http_status', 'httpstatus', 'response_code', 'http_code',
-]);
+];
 
-/** First letters (lower case) of the kind and position words, `returned` and `http`: a cheap filter before lower-casing. */
-const KIND_INITIALS: ReadonlySet<number> = new Set([...'scerhl'].map((c) => c.charCodeAt(0)));
+/**
+ * Lower-case words matched against a stretch of a line, ignoring ASCII case, without copying
+ * it: the masker asks about the word before every integer and every plain word, so a slice and
+ * `toLowerCase` each time would be most of its garbage.
+ */
+class WordTable<T> {
+  private readonly byLength: { word: string; value: T }[][] = [];
+
+  constructor(entries: readonly (readonly [string, T])[]) {
+    for (const [word, value] of entries) (this.byLength[word.length] ??= []).push({ word, value });
+  }
+
+  get(text: string, from: number, to: number): T | undefined {
+    const candidates = this.byLength[to - from];
+    if (candidates === undefined) return undefined;
+    for (const { word, value } of candidates) if (startsWithIgnoringCase(text, from, word)) return value;
+    return undefined;
+  }
+}
+
+/** Whether `text` at `from` reads `lower` (lower case), ignoring ASCII case. */
+function startsWithIgnoringCase(text: string, from: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const c = text.charCodeAt(from + k);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** The hint each qualifying word gives the integer after it. */
+const HINT_WORDS = new WordTable<KindHint>([
+  ...KIND_WORDS.map((w) => [w, 'any'] as const),
+  ...POSITION_WORDS.map((w) => [w, 'label'] as const),
+  ['returned', 'http'],
+  ['http', 'http'],
+]);
 
 const DURATION_UNITS: ReadonlySet<string> = new Set([
   'ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'second', 'seconds', 'm', 'min', 'mins', 'minute', 'minutes',
@@ -106,7 +140,7 @@ const DURATION_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Words whose next word is a name that varies (`user root`, `host db3`, `table listings`). */
-const VALUE_NAMING_WORDS: ReadonlySet<string> = new Set(['user', 'username', 'host', 'hostname', 'table']);
+const VALUE_NAMING_WORDS = new WordTable<true>(['user', 'username', 'host', 'hostname', 'table'].map((w) => [w, true] as const));
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
@@ -155,6 +189,12 @@ export interface ScannedLine {
 export function scanLine(line: string): ScannedLine {
   return SCRATCH.run(line);
 }
+
+/**
+ * The telling values of the many lines that have none: one shared, frozen array instead of a new
+ * one per line (a consumer that tried to add to it would throw, not corrupt other lines).
+ */
+const NO_TELLING = Object.freeze([]) as readonly Telling[] as Telling[];
 
 /** Pieces the reused masker keeps room for between lines: ordinary lines need a few dozen. */
 const MAX_KEPT_PIECES = 1024;
@@ -287,7 +327,7 @@ class TemplatePieces {
 
 class LineMasker extends TemplatePieces {
   private values: string[] = [];
-  private telling: Telling[] = [];
+  private telling: Telling[] = NO_TELLING;
   private previousStart = 0;
   private previousEnd = 0;
   private sqlLine: boolean | undefined;
@@ -309,7 +349,7 @@ class LineMasker extends TemplatePieces {
   run(line: string): this {
     this.resetPieces(line);
     this.values = [];
-    this.telling = [];
+    this.telling = NO_TELLING;
     this.previousStart = 0;
     this.previousEnd = 0;
     this.sqlLine = undefined;
@@ -461,11 +501,7 @@ class LineMasker extends TemplatePieces {
   }
 
   private previousWordNamesValue(): boolean {
-    const length = this.previousEnd - this.previousStart;
-    if (length < 4 || length > 8) return false;
-    const first = this.line.charCodeAt(this.previousStart) | 32;
-    if (first !== 117 && first !== 104 && first !== 116) return false; // u, h, t: user, host, table
-    return VALUE_NAMING_WORDS.has(this.line.slice(this.previousStart, this.previousEnd).toLowerCase());
+    return VALUE_NAMING_WORDS.get(this.line, this.previousStart, this.previousEnd) === true;
   }
 
   /** The word after `user`, `host`, `table`: a name that varies, masked whole inside its punctuation. */
@@ -571,6 +607,7 @@ class LineMasker extends TemplatePieces {
   private integer(s: string, hint: KindHint): string {
     const telling = hint === 'label' ? undefined : tellingFor(s);
     if (telling !== undefined && !this.isTimeCoincidence(s)) {
+      if (this.telling === NO_TELLING) this.telling = [];
       this.telling.push(telling);
       return s;
     }
@@ -747,12 +784,9 @@ function kindHintOf(word: string, from: number, to: number): KindHint {
   let e = to;
   while (s < e && !isAlnum(word.charCodeAt(s))) s++;
   while (e > s && !isAlnum(word.charCodeAt(e - 1))) e--;
-  if (e - s < 2 || e - s > 14 || !KIND_INITIALS.has(word.charCodeAt(s) | 32)) return undefined;
-  const w = word.slice(s, e).toLowerCase();
-  if (KIND_WORDS.has(w)) return 'any';
-  if (POSITION_WORDS.has(w)) return 'label';
-  if (w === 'returned' || w === 'http' || w.startsWith('http/')) return 'http';
-  return undefined;
+  const hint = HINT_WORDS.get(word, s, e);
+  if (hint !== undefined) return hint;
+  return e - s > 5 && startsWithIgnoringCase(word, s, 'http/') ? 'http' : undefined;
 }
 
 type NumberKind = 'int' | 'dec' | 'dur' | 'size' | 'pct';
