@@ -10,21 +10,12 @@ import { loadConfig } from './config.js';
 import { parseDuration } from './duration.js';
 import { writeNdjson } from './ndjson.js';
 import { stopOnSignals } from './signals.js';
-import { watchOptions } from './watch.js';
+import { watchOptions, type FollowFlags } from './watch.js';
 
-interface RecordFlags {
+interface RecordFlags extends FollowFlags {
   out: string;
   force?: boolean;
   duration?: string;
-  hostPattern?: string;
-  since?: string;
-  fromStart?: boolean;
-  json?: boolean;
-  config?: string;
-  deploysPort?: string;
-  deploys?: string;
-  poll?: boolean;
-  statsEvery?: string;
 }
 
 export function recordCommand(): Command {
@@ -45,7 +36,7 @@ export function recordCommand(): Command {
     .option('--stats-every <duration>', 'period of stats events', '10s')
     .action(async (paths: string[], flags: RecordFlags) => {
       const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
-      const options = watchOptions(paths, { ...flags, listen: false }, loadConfig(flags.config));
+      const options = watchOptions(paths, flags, loadConfig(flags.config));
       const recorder = await openRecording(flags.out, flags.force === true, options);
       const session = await startWatch(options);
       const recording = recordEvents(session.handle.events, recorder);

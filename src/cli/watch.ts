@@ -17,7 +17,8 @@ import { stopOnSignals } from './signals.js';
 /** The feed's default address in `watch`: loopback only. */
 const DEFAULT_LISTEN = '127.0.0.1:7077';
 
-interface WatchFlags {
+/** Flags of every command that follows logs (`watch`, `record`). */
+export interface FollowFlags {
   hostPattern?: string;
   since?: string;
   fromStart?: boolean;
@@ -27,12 +28,15 @@ interface WatchFlags {
   deploys?: string;
   poll?: boolean;
   statsEvery?: string;
+  state?: string;
+}
+
+interface WatchFlags extends FollowFlags {
   tui?: boolean;
   listen: string | false;
   token?: string;
   record?: string;
   force?: boolean;
-  state?: string;
   lockFile?: string;
 }
 
@@ -69,7 +73,7 @@ export function watchCommand(): Command {
     });
 }
 
-export function watchOptions(paths: string[], flags: WatchFlags, config: Config): WatchOptions {
+export function watchOptions(paths: string[], flags: FollowFlags, config: Config): WatchOptions {
   const patterns = paths.length > 0 ? paths : config.paths ?? [];
   if (patterns.length === 0) {
     throw new UsageError('watch: no paths given; name log files or globs, e.g. logwatch "logs/*/php_errors.log", or set "paths" in logwatch.config.json');

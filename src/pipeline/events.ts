@@ -2,23 +2,18 @@
  * The NDJSON events of `--json` and the WebSocket feed (DESIGN "NDJSON events"). Fields may be
  * added; none may be renamed or removed without a protocol version bump.
  */
-import type { Deploy, Telling, Verdict, VerdictSignature } from '../detect/model.js';
-import type { Level } from './record.js';
+import type { FirstSighting } from '../detect/detector.js';
+import type { Deploy, Verdict, VerdictSignature } from '../detect/model.js';
 
 export interface DeployEvent extends Omit<Deploy, 'at'> {
   type: 'deploy';
   at: string;
 }
 
-export interface SignatureEvent {
+/** First time a signature is seen in this run. */
+export interface SignatureEvent extends Omit<FirstSighting, 'at'> {
   type: 'signature';
   at: string;
-  id: string;
-  template: string;
-  level: Level;
-  host: string;
-  new: boolean;
-  telling: Telling[];
 }
 
 export interface VerdictEvent extends Omit<Verdict, 'at' | 'signatures'> {

@@ -6,10 +6,8 @@ import { CliProcess, runCli, tempDir, waitFor } from '../support/cli.js';
 describe('deploy markers reaching a running watch', () => {
   let running: CliProcess | undefined;
   afterEach(async () => {
-    if (running !== undefined && running.child.exitCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
+    await running?.kill();
+    running = undefined;
   });
 
   it('takes deploys from logwatch deploy --to, --url and a followed deploys file', async () => {

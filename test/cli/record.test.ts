@@ -32,10 +32,7 @@ function timeline(events: Event[]): string[] {
 describe('logwatch record', () => {
   let running: CliProcess | undefined;
   afterEach(async () => {
-    if (running !== undefined && running.child.exitCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
+    await running?.kill();
     running = undefined;
   });
 

@@ -9,10 +9,7 @@ const phpLine = (n: number, message: string): string =>
 describe('logwatch watch', () => {
   let running: CliProcess | undefined;
   afterEach(async () => {
-    if (running !== undefined && running.child.exitCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
+    await running?.kill();
     running = undefined;
   });
 

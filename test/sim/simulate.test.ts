@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCommand, type CommandResult } from '../support/command.js';
 import { simulateCommand } from '../../src/cli/simulate.js';
 import { MINUTE } from '../../src/sim/dsl.js';
 import { generateFixture } from '../../src/sim/generate.js';
@@ -21,20 +21,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function simulate(args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  let out = '';
-  let err = '';
-  const command = simulateCommand()
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
-  try {
-    await command.parseAsync(args, { from: 'user' });
-    return { out, err, exitCode: 0 };
-  } catch (error) {
-    if (error instanceof CommanderError) return { out, err, exitCode: error.exitCode };
-    throw error;
-  }
-}
+const simulate = (args: string[]): Promise<CommandResult> => runCommand(simulateCommand(), args);
 
 async function filesUnder(root: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();

@@ -44,6 +44,13 @@ export class CliProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code ?? 1)));
   }
 
+  /** Kills the process if a failed test left it running. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   ofType(type: string): Array<Record<string, unknown>> {
     return this.events.filter((event) => event['type'] === type);
   }

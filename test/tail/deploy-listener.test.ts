@@ -1,6 +1,6 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommanderError } from 'commander';
+import { runCommand, type CommandResult } from '../support/command.js';
 import { deployCommand } from '../../src/cli/deploy.js';
 import type { DeployMarker } from '../../src/pipeline/deploy-marker.js';
 import { listenForDeploys, type DeployListener } from '../../src/tail/deploy-listener.js';
@@ -129,21 +129,7 @@ describe('listenForDeploys', () => {
   });
 });
 
-/** Runs `logwatch deploy` in-process, capturing its output and the exit it asks for. */
-async function runDeploy(args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  let out = '';
-  let err = '';
-  const command = deployCommand()
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
-  try {
-    await command.parseAsync(args, { from: 'user' });
-    return { out, err, exitCode: 0 };
-  } catch (error) {
-    if (error instanceof CommanderError) return { out, err, exitCode: error.exitCode };
-    throw error;
-  }
-}
+const runDeploy = (args: string[]): Promise<CommandResult> => runCommand(deployCommand(), args);
 
 describe('logwatch deploy', () => {
   it('sends one plaintext line that the listener accepts', async () => {
