@@ -10,7 +10,7 @@
  * observed redraw. The same polling against `cat` in a second tmux window (the terminal echoes
  * the key) gives the floor that tmux and polling add by themselves.
  *
- *   npx tsc -p tsconfig.json && node bench/tui.mjs            (BENCH_TUI_RATE, BENCH_TUI_SECONDS)
+ *   npx tsc -p tsconfig.json && node bench/tui.mjs            (BENCH_TUI_RATE, BENCH_TUI_SECONDS; NODE_ENV passes through to logwatch)
  *   node bench/tui.mjs writer DIR RATE SECONDS              (the writer alone; prints one JSON line)
  * Prints a markdown table, then ONE JSON line `{ "table": …, … }` last, as bench/run.js expects.
  */
@@ -241,7 +241,8 @@ function report(rate, seconds, json, tui) {
   const tuiCores = (tui.cpuSeconds - (tui.lines * json.cpuMicrosPerLine) / 1e6) / seconds;
   const throughputRatio = tui.linesPerSecond / json.linesPerSecond;
   const table = [
-    `target ${k(rate)} lines/s over ${seconds} s, ${HOSTS} host files`,
+    // React's development build (NODE_ENV unset) costs the TUI several times its production build.
+    `target ${k(rate)} lines/s over ${seconds} s, ${HOSTS} host files, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`,
     '',
     '| run | writer lines/s | logwatch lines/s | logwatch CPU s | CPU µs/line | tmux server CPU s | machine busy (all cores) |',
     '|---|---|---|---|---|---|---|',
@@ -257,7 +258,7 @@ function report(rate, seconds, json, tui) {
     `| TUI, \`j\`/\`k\` until \`›\` moves | ${keys.n} (${keys.missed} missed) | ${ms(keys.p50)} | ${ms(keys.p95)} | ${ms(keys.max)} |`,
     `| floor: \`cat\` echo in the same tmux | ${floor.n} (${floor.missed} missed) | ${ms(floor.p50)} | ${ms(floor.p95)} | ${ms(floor.max)} |`,
   ].join('\n');
-  return { table, rate, seconds, json, tui, costRatio, tuiCores, throughputRatio, keys, floor };
+  return { table, rate, seconds, nodeEnv: process.env.NODE_ENV ?? null, json, tui, costRatio, tuiCores, throughputRatio, keys, floor };
 }
 
 async function main() {
