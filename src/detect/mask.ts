@@ -106,6 +106,14 @@ class WordTable<T> {
   }
 }
 
+/** Whether `line[start, end)` is `user`, `host`, `table`…: a word whose next word is a name that varies. */
+function namesValue(line: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length < 4 || length > 8) return false;
+  const first = line.charCodeAt(start) | 32;
+  return (first === 117 || first === 104 || first === 116) && VALUE_NAMING_WORDS.get(line, start, end) === true; // u, h, t
+}
+
 /** Whether `text` at `from` reads `lower` (lower case), ignoring ASCII case. */
 function startsWithIgnoringCase(text: string, from: number, lower: string): boolean {
   for (let k = 0; k < lower.length; k++) {
@@ -248,11 +256,16 @@ class TemplatePieces {
     this.push(-1, 0, value);
   }
 
-  /** A word copied as it is whose characters, separator included, the caller has hashed already. */
-  protected appendHashedWord(start: number, end: number): void {
-    this.length += end - start + (this.count > 0 ? 1 : 0);
-    if (this.count > 0 && this.line.charCodeAt(start - 1) !== 32) this.push(-1, 0, ' ');
-    this.extendOrPush(this.count > 0 && this.line.charCodeAt(start - 1) === 32 ? start - 1 : start, end);
+  /** Appends the line's characters [start, end), which the caller has hashed already. */
+  protected pushHashed(start: number, end: number): void {
+    this.length += end - start;
+    this.extendOrPush(start, end);
+  }
+
+  /** Appends a separating space the caller has hashed already. */
+  protected pushHashedSpace(): void {
+    this.length++;
+    this.push(-1, 0, ' ');
   }
 
   /** The single space before a word that starts at `start`: the line's own space when it is one. */
@@ -358,42 +371,79 @@ class LineMasker extends TemplatePieces {
     this.lastFoldEnd = -1;
     this.closeSearch[34].from = this.closeSearch[39].from = -1;
     const n = line.length;
+    // The hot loop keeps its state in locals and writes it back only around the slow path.
+    let a = this.hashA;
+    let b = this.hashB;
+    let previousStart = 0;
+    let previousEnd = 0;
+    let namesNext = false;
+    // Words copied as they are since the last piece: the line range [copiedFrom, copiedTo), hashed, not yet a piece.
+    let copiedFrom = -1;
+    let copiedTo = -1;
     let i = 0;
     while (i < n) {
       while (i < n && line.charCodeAt(i) <= 32) i++;
       if (i >= n) break;
+      const started = copiedFrom >= 0 || this.count > 0;
+      // The word is hashed as it is scanned, as if it were copied as it is (it usually is).
+      let wordA = a;
+      let wordB = b;
+      if (started) {
+        wordA = Math.imul(wordA ^ 32, LANE_A);
+        wordB = Math.imul(wordB ^ 32, LANE_B);
+      }
       let j = i;
       let digits = 0;
       let special = false;
-      // The word is hashed as it is scanned, as if it were copied as it is (it usually is).
-      let a = this.hashA;
-      let b = this.hashB;
-      if (this.count > 0) {
-        a = Math.imul(a ^ 32, LANE_A);
-        b = Math.imul(b ^ 32, LANE_B);
-      }
       while (j < n) {
         const c = line.charCodeAt(j);
         if (c <= 32) break;
-        a = Math.imul(a ^ c, LANE_A);
-        b = Math.imul(b ^ c, LANE_B);
+        wordA = Math.imul(wordA ^ c, LANE_A);
+        wordB = Math.imul(wordB ^ c, LANE_B);
         if (isDigit(c)) digits++;
         else if (c === 61 || c === 64) special = true;
         j++;
       }
-      const shape = digits === j - i ? WordShape.Integer : digits > 0 || special ? WordShape.Mixed : WordShape.Plain;
-      if (shape === WordShape.Plain && this.isCopiedAsItIs(i)) {
+      const first = line.charCodeAt(i);
+      if (digits === 0 && !special && !namesNext && this.lastWordEnd === 'other' && first !== 34 && first !== 39) {
         // Most words: no digits, no quote, nothing before them that changes their meaning.
-        this.hashA = a;
-        this.hashB = b;
-        this.appendHashedWord(i, j);
-        this.previousStart = i;
-        this.previousEnd = j;
+        a = wordA;
+        b = wordB;
+        if (copiedFrom >= 0 && copiedTo === i - 1 && line.charCodeAt(i - 1) === 32) {
+          copiedTo = j;
+        } else {
+          if (copiedFrom >= 0) this.pushHashed(copiedFrom, copiedTo);
+          if (started && line.charCodeAt(i - 1) !== 32) {
+            this.pushHashedSpace();
+            copiedFrom = i;
+          } else {
+            copiedFrom = started ? i - 1 : i;
+          }
+          copiedTo = j;
+        }
+        namesNext = namesValue(line, i, j);
+        previousStart = i;
+        previousEnd = j;
         i = j;
-      } else {
-        i = this.foldUnitWord(i, j) ? j : this.emitWord(i, j, shape);
+        continue;
       }
+      if (copiedFrom >= 0) this.pushHashed(copiedFrom, copiedTo);
+      copiedFrom = -1;
+      this.hashA = a;
+      this.hashB = b;
+      this.previousStart = previousStart;
+      this.previousEnd = previousEnd;
+      const shape = digits === j - i ? WordShape.Integer : digits > 0 || special ? WordShape.Mixed : WordShape.Plain;
+      i = this.foldUnitWord(i, j) ? j : this.emitWord(i, j, shape);
+      a = this.hashA;
+      b = this.hashB;
+      previousStart = this.previousStart;
+      previousEnd = this.previousEnd;
+      namesNext = namesValue(line, previousStart, previousEnd);
     }
+    if (copiedFrom >= 0) this.pushHashed(copiedFrom, copiedTo);
+    this.hashA = a;
+    this.hashB = b;
     return this;
   }
 
@@ -409,12 +459,6 @@ class LineMasker extends TemplatePieces {
   /** The telling values of the line last masked. */
   get tellingValues(): Telling[] {
     return this.telling;
-  }
-
-  /** Whether a plain word at `start` needs none of emitWord's checks: not a quote, unit or named value. */
-  private isCopiedAsItIs(start: number): boolean {
-    const first = this.line.charCodeAt(start);
-    return this.lastWordEnd === 'other' && first !== 34 && first !== 39 && !this.previousWordNamesValue();
   }
 
   /** Appends one word's template; returns where the next word starts (after a quoted run, later). */
@@ -501,7 +545,7 @@ class LineMasker extends TemplatePieces {
   }
 
   private previousWordNamesValue(): boolean {
-    return VALUE_NAMING_WORDS.get(this.line, this.previousStart, this.previousEnd) === true;
+    return namesValue(this.line, this.previousStart, this.previousEnd);
   }
 
   /** The word after `user`, `host`, `table`: a name that varies, masked whole inside its punctuation. */
