@@ -610,7 +610,9 @@ class LineMasker extends TemplatePieces {
     while (e > s && isCloser(word.charCodeAt(e - 1))) e--;
     if (s === e) return word;
     const core = s === 0 && e === word.length ? word : word.slice(s, e);
-    return word.slice(0, s) + this.maskCore(core, this.previousWordHint()) + word.slice(e);
+    // `(110)`, `[2002]`, `12,`: a bracketed or punctuated integer needs no classifier chain.
+    const masked = isDigitRun(core) ? this.integer(core, this.previousWordHint()) : this.maskCore(core, this.previousWordHint());
+    return word.slice(0, s) + masked + word.slice(e);
   }
 
   private previousWordHint(): KindHint {
@@ -715,8 +717,14 @@ class LineMasker extends TemplatePieces {
     let out = core.slice(0, scheme + 3) + this.maskComposite(base.slice(scheme + 3), undefined);
     if (query < 0) return out;
     const fragment = core.indexOf('#', query);
-    const params = core.slice(query + 1, fragment < 0 ? core.length : fragment).split('&');
-    out += '?' + params.map((p) => this.maskQueryParam(p)).join('&');
+    const paramsEnd = fragment < 0 ? core.length : fragment;
+    out += '?';
+    for (let from = query + 1; from <= paramsEnd; ) {
+      let to = core.indexOf('&', from);
+      if (to < 0 || to > paramsEnd) to = paramsEnd;
+      out += this.maskQueryParam(core.slice(from, to)) + (to < paramsEnd ? '&' : '');
+      from = to + 1;
+    }
     if (fragment >= 0) out += '#' + this.mask(core.slice(fragment + 1), ANY);
     return out;
   }
@@ -870,6 +878,11 @@ function isDurationTail(s: string, i: number): boolean {
     if (i === j || i === n) return false;
   }
   return true;
+}
+
+function isDigitRun(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return s.length > 0;
 }
 
 function hasDigit(s: string): boolean {
