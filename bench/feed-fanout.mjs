@@ -19,7 +19,7 @@ import WebSocket from 'ws';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
+const cli = path.join(repo, 'dist', 'cli', 'bin.js');
 const CLIENT_PROCESSES = 2;
 const wallNow = () => performance.timeOrigin + performance.now();
 

@@ -19,7 +19,7 @@ import { writeCorpus } from './corpus.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
+const cli = path.join(repo, 'dist', 'cli', 'bin.js');
 const fixturesDir = path.join(repo, 'fixtures');
 /** Levels that ask someone to act: a verdict at one of these in a clean fixture is a false alarm. */
 const ACTION_LEVELS = new Set(['roll-forward', 'revert', 'stop']);

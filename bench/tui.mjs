@@ -24,7 +24,7 @@ import { writeCorpus } from './corpus.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
-const cli = path.join(repo, 'dist', 'cli', 'main.js');
+const cli = path.join(repo, 'dist', 'cli', 'bin.js');
 const HOSTS = 8;
 const TICK_MS = 20;
 /** A writer that fell behind catches up in bounded steps, so its memory stays small. */

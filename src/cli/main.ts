@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The `logwatch` command: one subcommand per file in this folder; `watch` is the default. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
@@ -26,7 +25,8 @@ export function program(): Command {
   return root;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the CLI on `argv` and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
     return EXIT_OK;

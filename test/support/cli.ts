@@ -1,4 +1,4 @@
-/** Runs the built CLI (`dist/cli/main.js`) as a real child process, as a user would. */
+/** Runs the built CLI (`dist/cli/bin.js`) as a real child process, as a user would. */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(REPO, 'dist', 'cli', 'main.js');
+export const CLI = path.join(REPO, 'dist', 'cli', 'bin.js');
 
 export interface CliResult {
   code: number;
