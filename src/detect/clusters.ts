@@ -44,6 +44,8 @@ export interface KnownTemplate {
   widened: number[] | null;
   /** Placeholders per token of the template (only filled when `widened` is non-null). */
   placeholderCounts: number[];
+  /** Per token: null to pass its values on, or the token cut at its placeholders to fill a widened word. */
+  fills: (FillPlan | null)[];
 }
 
 export class SignatureCatalog {
@@ -109,7 +111,7 @@ export class SignatureCatalog {
     const cluster = this.bestMatch(fp.id, tokens) ?? this.open(fp.id, tokens);
     widen(cluster, tokens);
     if (this.known.size >= this.maxCachedTemplates) this.forgetOldestTemplate();
-    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [] };
+    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [], fills: [] };
     this.known.set(fp.template, known);
     return known;
   }
@@ -249,7 +251,13 @@ function widen(cluster: Cluster, tokens: readonly string[]): void {
   cluster.version++;
 }
 
-/** Works out which of a template's words the cluster has widened to `<*>`. */
+/** A masked word cut at its placeholders: `node-<NUM>.x` → texts ['node-', '.x'], placeholders ['<NUM>']. */
+interface FillPlan {
+  texts: string[];
+  placeholders: string[];
+}
+
+/** Works out which of a template's words the cluster has widened to `<*>`, and how to fill them. */
 function planValues(known: KnownTemplate): void {
   const widened: number[] = [];
   known.tokens.forEach((token, i) => {
@@ -257,22 +265,24 @@ function planValues(known: KnownTemplate): void {
   });
   known.widened = widened.length > 0 ? widened : null;
   known.placeholderCounts = known.widened === null ? [] : known.tokens.map(countPlaceholders);
+  known.fills = known.tokens.map((token, i) => (widened.includes(i) ? fillPlan(token) : null));
   known.version = known.cluster.version;
 }
 
 /** The line's values in the cluster template's order: a widened word contributes its whole text. */
 function widenValues(known: KnownTemplate, values: readonly string[]): string[] {
   const out: string[] = [];
-  const widened = known.widened ?? [];
   let next = 0;
-  let w = 0;
   for (let i = 0; i < known.tokens.length; i++) {
     const count = known.placeholderCounts[i]!;
-    if (widened[w] === i) {
-      out.push(fillPlaceholders(known.tokens[i]!, values, next, count));
-      w++;
-    } else {
+    const fill = known.fills[i]!;
+    if (fill === null) {
       for (let k = next; k < next + count; k++) out.push(values[k]!);
+    } else {
+      // The word with its values put back: `node-<NUM>` + ["12"] → `node-12`.
+      let text = fill.texts[0]!;
+      for (let k = 0; k < fill.placeholders.length; k++) text += (values[next + k] ?? fill.placeholders[k]) + fill.texts[k + 1];
+      out.push(text);
     }
     next += count;
   }
@@ -280,24 +290,21 @@ function widenValues(known: KnownTemplate, values: readonly string[]): string[] 
 }
 
 function countPlaceholders(token: string): number {
-  let count = 0;
-  for (let i = token.indexOf('<'); i >= 0; i = token.indexOf('<', i + 1)) {
-    if (PLACEHOLDERS.some((p) => token.startsWith(p, i))) count++;
-  }
-  return count;
+  return fillPlan(token).placeholders.length;
 }
 
-/** A masked word with its values (`count` of them from `first`) put back: `node-<NUM>` + ["12"] → `node-12`. */
-function fillPlaceholders(token: string, values: readonly string[], first: number, count: number): string {
-  let out = '';
+function fillPlan(token: string): FillPlan {
+  const texts: string[] = [];
+  const placeholders: string[] = [];
   let from = 0;
-  let v = first;
   for (let i = token.indexOf('<'); i >= 0; i = token.indexOf('<', i + 1)) {
     const placeholder = PLACEHOLDERS.find((p) => token.startsWith(p, i));
-    if (placeholder === undefined || v >= first + count || v >= values.length) continue;
-    out += token.slice(from, i) + values[v++];
+    if (placeholder === undefined) continue;
+    texts.push(token.slice(from, i));
+    placeholders.push(placeholder);
     from = i + placeholder.length;
     i = from - 1;
   }
-  return out + token.slice(from);
+  texts.push(token.slice(from));
+  return { texts, placeholders };
 }
