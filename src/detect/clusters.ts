@@ -44,6 +44,8 @@ export interface KnownTemplate {
   widened: number[] | null;
   /** Placeholders per token of the template (only filled when `widened` is non-null). */
   placeholderCounts: number[];
+  /** Whether the cluster's id and template are the template's own (then a line's fingerprint passes as it is). */
+  ownCluster: boolean;
   /** Per token: null to pass its values on, or the token cut at its placeholders to fill a widened word. */
   fills: (FillPlan | null)[];
 }
@@ -100,9 +102,12 @@ export class SignatureCatalog {
   assignKnown(known: KnownTemplate, fp: Fingerprint): Fingerprint {
     const cluster = known.cluster;
     cluster.lastUsed = ++this.tick;
-    if (known.version !== cluster.version) planValues(known);
+    if (known.version !== cluster.version) {
+      planValues(known);
+      known.ownCluster = cluster.id === fp.id && cluster.template === fp.template;
+    }
+    if (known.ownCluster) return fp;
     const values = known.widened === null ? fp.values : widenValues(known, fp.values);
-    if (cluster.id === fp.id && cluster.template === fp.template) return fp;
     return { id: cluster.id, template: cluster.template, telling: fp.telling, values };
   }
 
@@ -111,7 +116,7 @@ export class SignatureCatalog {
     const cluster = this.bestMatch(fp.id, tokens) ?? this.open(fp.id, tokens);
     widen(cluster, tokens);
     if (this.known.size >= this.maxCachedTemplates) this.forgetOldestTemplate();
-    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [], fills: [] };
+    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [], fills: [], ownCluster: false };
     this.known.set(fp.template, known);
     return known;
   }
