@@ -119,8 +119,8 @@ interface SignedTemplate extends TemplateEntry {
 /**
  * The pure fingerprint followed by the template catalog. The fingerprinter's own template cache
  * (keyed by template, never by line; bounded like the catalog's) holds each template's id and
- * catalog entry, so a line of a known template costs the masking scan, one lookup by hash and a
- * comparison: no template string is built and the catalog's map is not consulted.
+ * catalog entry, so a line of a known template costs the masking scan and one lookup by its hash:
+ * no template string is built and the catalog's map is not consulted.
  */
 export function createFingerprinter(options: SignatureCatalogOptions = {}): Fingerprinter {
   const catalog = new SignatureCatalog(options);

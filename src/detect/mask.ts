@@ -3,8 +3,11 @@
  * between occurrences of the same error (numbers, ids, addresses, times, data) with placeholders
  * and keeps what names the error (words, identifiers, telling values, status codes).
  *
- * Hot path: a word without digits, `=`, `@` or an opening quote is copied as it is. Only the other
- * words go through the classifiers below, which are hand-written character checks, not regexes.
+ * Hot path: a word without digits, `=`, `@` or an opening quote is copied as it is — hashed while
+ * it is scanned and added to a run of copied words, with no substring made — so a line of a known
+ * template is one pass over its characters and its template string is never built (`scanLine`).
+ * Only the other words go through the classifiers below: hand-written character checks, not
+ * regexes. Every step is linear in the line (closing-quote searches are shared across a line).
  *
  * Judgement calls, documented here because they shape every template:
  * - A quoted run of several words ('can continue previous list') is data → `<STR>`, unless it
@@ -19,6 +22,13 @@
  *   `SQLSTATE`, `error`, `signal`, `rc` (any integer); `HTTP/1.1`, `returned` (100–599 only, so
  *   "returned 5 rows" is still masked); and in a line mentioning SQLSTATE, four-digit integers
  *   1000–4999 (MySQL error numbers such as 1062, 1264).
+ * - A number followed by a unit word is one size or duration (`5.2 KB` → `<SIZE>`), even at a type
+ *   boundary (`128 seconds`); the same quantity restated in parentheses right after it in another
+ *   unit (`1190 bytes (1.16 KB)`) is part of that value, so both forms share a template.
+ * - A type-boundary integer is telling (see telling.ts) except where it cannot be a counter or an
+ *   id: a position (`line 128`, `col 255`, `Db.php:255`), part of a name, version or range
+ *   (`node-128`, `1.2.255`, `[1-127]`), and — for 8- and 16-bit boundaries only — after a time word
+ *   in the same line (`Times: total = 40, boot = -127`). `id:2147483647` and `host:65535` stay.
  */
 import type { Telling } from './model.js';
 import { tellingFor } from './telling.js';
