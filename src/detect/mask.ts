@@ -701,14 +701,25 @@ class LineMasker extends TemplatePieces {
 
   /** `key=value[,key=value…]`: the key stays, the value is masked unless the key names the kind. */
   private maskKeyValue(core: string, eq: number): string {
-    const key = core.slice(0, eq);
-    const rest = core.slice(eq + 1);
-    const end = valueEnd(rest);
-    const value = rest.slice(0, end);
-    let out = key + '=' + this.maskValue(value, kindHintOf(key, 0, key.length));
-    if (end < rest.length) out += rest[end]! + this.maskCore(rest.slice(end + 1), undefined);
-    return out;
+    // A loop, not recursion: one word may hold thousands of pairs (`a=1,b=2,…`).
+    let out = '';
+    let pair = core;
+    for (;;) {
+      const key = pair.slice(0, eq);
+      const rest = pair.slice(eq + 1);
+      const end = valueEnd(rest);
+      out += key + '=' + this.maskValue(rest.slice(0, end), kindHintOf(key, 0, key.length));
+      if (end >= rest.length) return out;
+      out += rest[end]!;
+      // What follows the separator is masked as a word of its own: another pair, or anything else.
+      pair = rest.slice(end + 1);
+      const whole = this.classify(pair, undefined);
+      if (whole !== undefined) return out + whole;
+      eq = keyValueSplit(pair);
+      if (eq <= 0) return out + this.maskCore(pair, undefined);
+    }
   }
+
 
   private maskValue(value: string, hint: KindHint): string {
     if (value.length === 0) return value;
@@ -1048,33 +1059,34 @@ function dateGroupsValid(a: string, b: string, c: string): boolean {
 }
 
 function isEmail(s: string): boolean {
-  const at = s.indexOf('@');
-  if (at <= 0 || at !== s.lastIndexOf('@')) return false;
-  const dot = s.indexOf('.', at + 2);
-  if (dot < 0 || dot === s.length - 1) return false;
+  // Characters first: most strings fail at once, so no search runs the length of a long non-address.
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (!(isAlnum(c) || c === 46 || c === 45 || c === 95 || c === 43 || c === 64)) return false;
   }
-  return true;
+  const at = s.indexOf('@');
+  if (at <= 0 || at !== s.lastIndexOf('@')) return false;
+  const dot = s.indexOf('.', at + 2);
+  return dot > 0 && dot !== s.length - 1;
 }
 
-/** Index of `=` after a key made of letters, digits, `_ . -` starting with a letter; else -1. */
-function keyValueSplit(core: string): number {
-  const eq = core.indexOf('=');
-  if (eq <= 0 || !isLetter(core.charCodeAt(0))) return -1;
-  for (let i = 1; i < eq; i++) {
+/** Where `=` follows a key (letters, digits, `_ . -`, first a letter) that starts at `from`: its offset from `from`; else -1. */
+function keyValueSplit(core: string, from = 0): number {
+  if (!isLetter(core.charCodeAt(from))) return -1;
+  // Reads the key only, so asking at every separator of a long value stays linear.
+  for (let i = from + 1; i < core.length; i++) {
     const c = core.charCodeAt(i);
+    if (c === 61) return i - from;
     if (!(isAlnum(c) || c === 95 || c === 46 || c === 45)) return -1;
   }
-  return eq;
+  return -1;
 }
 
 /** Where a `key=value` value ends: at `,` `;` or `&` that starts another `key=`; else the end. */
 function valueEnd(rest: string): number {
   for (let i = 0; i < rest.length; i++) {
     const c = rest.charCodeAt(i);
-    if ((c === 44 || c === 59 || c === 38) && keyValueSplit(rest.slice(i + 1)) > 0) return i;
+    if ((c === 44 || c === 59 || c === 38) && keyValueSplit(rest, i + 1) > 0) return i;
   }
   return rest.length;
 }

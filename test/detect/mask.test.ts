@@ -67,6 +67,13 @@ describe('maskLine', () => {
     expect(alone[0]!.template).toBe("say '<STR>' <SIZE> then <DUR>");
   });
 
+  it('masks a word of thousands of key=value pairs (no recursion per pair)', () => {
+    const masked = maskLine('x ' + 'k=1,'.repeat(20_000) + 'end=2');
+    expect(masked.template.startsWith('x k=<NUM>,k=<NUM>,')).toBe(true);
+    expect(masked.template.endsWith(',end=<NUM>')).toBe(true);
+    expect(masked.values).toHaveLength(20_001);
+  });
+
   it('closes a run of many opening quotes at the first quote that ends a word', () => {
     const line = Array.from({ length: 2000 }, (_, i) => `'w${i}`).join(' ') + " end' tail";
     const masked = maskLine(line);
