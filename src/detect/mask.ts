@@ -721,14 +721,17 @@ class LineMasker extends TemplatePieces {
   }
 
 
+  /** A value, inside however many pairs of matching quotes wrap it (peeled in a loop, not by recursion). */
   private maskValue(value: string, hint: KindHint): string {
-    if (value.length === 0) return value;
-    const first = value.charCodeAt(0);
-    const last = value.charCodeAt(value.length - 1);
-    if (value.length >= 2 && (first === 34 || first === 39) && last === first) {
-      return value[0] + this.maskValue(value.slice(1, -1), hint) + value[0];
+    let s = 0;
+    let e = value.length;
+    for (let q = value.charCodeAt(s); e - s >= 2 && (q === 34 || q === 39) && value.charCodeAt(e - 1) === q; q = value.charCodeAt(s)) {
+      s++;
+      e--;
     }
-    return this.classify(value, hint) ?? this.mask(value, ANY);
+    const inner = value.slice(s, e);
+    const masked = inner.length === 0 ? inner : this.classify(inner, hint) ?? this.mask(inner, ANY);
+    return value.slice(0, s) + masked + value.slice(e);
   }
 
   /** scheme://host/path?query#fragment: the path keeps its words, query values are masked. */

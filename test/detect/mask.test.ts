@@ -72,6 +72,9 @@ describe('maskLine', () => {
     expect(masked.template.startsWith('x k=<NUM>,k=<NUM>,')).toBe(true);
     expect(masked.template.endsWith(',end=<NUM>')).toBe(true);
     expect(masked.values).toHaveLength(20_001);
+    const quoted = maskLine('k=' + '"'.repeat(40_000) + 'v' + '"'.repeat(40_000) + ',b=1');
+    expect(quoted.template).toBe('k=' + '"'.repeat(40_000) + '<*>' + '"'.repeat(40_000) + ',b=<NUM>');
+    expect(maskLine("set flag='\"on\"',mode=\"'x'\",z=1").template).toBe("set flag='\"<*>\"',mode=\"'<*>'\",z=<NUM>");
   });
 
   it('closes a run of many opening quotes at the first quote that ends a word', () => {
