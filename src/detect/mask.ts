@@ -712,9 +712,8 @@ class LineMasker extends TemplatePieces {
       if (end >= rest.length) return out;
       out += rest[end]!;
       // What follows the separator is masked as a word of its own: another pair, or anything else.
+      // (No whole value contains `=`, so a pair needs no classifying first.)
       pair = rest.slice(end + 1);
-      const whole = this.classify(pair, undefined);
-      if (whole !== undefined) return out + whole;
       eq = keyValueSplit(pair);
       if (eq <= 0) return out + this.maskCore(pair, undefined);
     }
@@ -1062,15 +1061,15 @@ function dateGroupsValid(a: string, b: string, c: string): boolean {
 }
 
 function isEmail(s: string): boolean {
-  // Characters first: most strings fail at once, so no search runs the length of a long non-address.
+  const at = s.indexOf('@');
+  if (at <= 0 || at !== s.lastIndexOf('@')) return false;
+  const dot = s.indexOf('.', at + 2);
+  if (dot < 0 || dot === s.length - 1) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (!(isAlnum(c) || c === 46 || c === 45 || c === 95 || c === 43 || c === 64)) return false;
   }
-  const at = s.indexOf('@');
-  if (at <= 0 || at !== s.lastIndexOf('@')) return false;
-  const dot = s.indexOf('.', at + 2);
-  return dot > 0 && dot !== s.length - 1;
+  return true;
 }
 
 /** Where `=` follows a key (letters, digits, `_ . -`, first a letter) that starts at `from`: its offset from `from`; else -1. */
