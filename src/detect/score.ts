@@ -26,9 +26,18 @@ export function logPoissonUpperTail(k: number, mean: number): number {
   if (mean <= 0) return Number.NEGATIVE_INFINITY;
   if (!Number.isFinite(mean)) return 0;
   if (k <= mean) {
-    // The tail is at least ~1/2 here: 1 − CDF loses nothing that matters.
-    let cdf = 0;
-    for (let x = 0; x < k; x++) cdf += Math.exp(logPoissonPmf(x, mean));
+    // The tail is at least ~1/2 here: 1 − CDF loses nothing that matters. The CDF is summed down
+    // from its top term, P(X ≤ k−1) = pmf(k−1) · Σ_j Π_{i<j} (k−1−i)/mean, with ratios below 1:
+    // one gammaln and a short loop, however busy the signature (summing k pmfs cost k gammalns).
+    const top = k - 1;
+    let term = 1;
+    let sum = 1;
+    for (let i = 0; i < top; i++) {
+      term *= (top - i) / mean;
+      sum += term;
+      if (term < sum * 1e-16) break;
+    }
+    const cdf = Math.exp(logPoissonPmf(top, mean)) * sum;
     return Math.log(Math.max(1 - cdf, Number.MIN_VALUE));
   }
   // P(X ≥ k) = pmf(k) · Σ_j Π_{i=1..j} mean/(k+i); the ratios shrink, so the sum converges fast.
