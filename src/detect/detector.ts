@@ -117,6 +117,7 @@ export class Detector {
       }
       this.pending.push(record);
     }
+    this.ingestLate();
     if (this.pending.length > MAX_PENDING) this.ingest(Number.POSITIVE_INFINITY, this.pending.length - MAX_PENDING);
     return sightings;
   }
@@ -197,6 +198,20 @@ export class Detector {
       } else kept.push(record);
     }
     this.pending = kept;
+  }
+
+  /**
+   * Takes in now the held records whose second is judged already (a host whose clock lags, a
+   * backfill): the next judgement would take them in first anyway, in the same order, so holding
+   * them would only cost memory and garbage-collector time. Only the leading run of such records
+   * is taken, so records still go in in arrival order.
+   */
+  private ingestLate(): void {
+    const judged = this.lastJudged;
+    if (judged === undefined) return;
+    let late = 0;
+    while (late < this.pending.length && this.pending[late]!.at <= judged) this.ingestOne(this.pending[late++]!);
+    if (late > 0) this.pending.splice(0, late);
   }
 
   private ingestOne(record: SignedRecord): void {
