@@ -74,6 +74,8 @@ export class Detector {
   /** Ids already announced as first sightings, with whether they were new; capped, oldest dropped. */
   private readonly announced = new Map<string, boolean>();
   private pending: SignedRecord[] = [];
+  /** Whether `pending` is in event-time order (the usual case): then the records due are a leading run. */
+  private pendingInOrder = true;
   private readonly total = new BucketSeries();
   /** Host → last event time; capped, the longest silent dropped. */
   private readonly hosts = new Map<string, number>();
@@ -115,7 +117,7 @@ export class Detector {
         this.remember(id, isNew);
         sightings.push({ at: record.at, id, template, level: record.level, host: record.host, new: isNew, telling });
       }
-      this.pending.push(record);
+      this.hold(record);
     }
     this.ingestLate();
     if (this.pending.length > MAX_PENDING) this.ingest(Number.POSITIVE_INFINITY, this.pending.length - MAX_PENDING);
@@ -187,17 +189,35 @@ export class Detector {
     }
   }
 
-  /** Takes in held records at or before `until`, in arrival order (at least `force` of them). */
+  private hold(record: SignedRecord): void {
+    const last = this.pending[this.pending.length - 1];
+    if (last !== undefined && record.at < last.at) this.pendingInOrder = false;
+    this.pending.push(record);
+  }
+
+  /**
+   * Takes in held records at or before `until`, in arrival order (at least `force` of them).
+   * A judgement comes every second and the held records often span many, so the leading run
+   * due is taken and cut off without copying the rest; only records out of event-time order
+   * make it look further.
+   */
   private ingest(until: number, force = 0): void {
-    const kept: SignedRecord[] = [];
-    let taken = 0;
-    for (const record of this.pending) {
+    let taken = this.ingestLeadingRun(until, force);
+    if (this.pendingInOrder) return;
+    const pending = this.pending;
+    let kept = 0;
+    let inOrder = true;
+    for (const record of pending) {
       if (record.at <= until || taken < force) {
         this.ingestOne(record);
         taken++;
-      } else kept.push(record);
+      } else {
+        if (kept > 0 && record.at < pending[kept - 1]!.at) inOrder = false;
+        pending[kept++] = record;
+      }
     }
-    this.pending = kept;
+    pending.length = kept;
+    this.pendingInOrder = inOrder;
   }
 
   /**
@@ -207,11 +227,17 @@ export class Detector {
    * is taken, so records still go in in arrival order.
    */
   private ingestLate(): void {
-    const judged = this.lastJudged;
-    if (judged === undefined) return;
-    let late = 0;
-    while (late < this.pending.length && this.pending[late]!.at <= judged) this.ingestOne(this.pending[late++]!);
-    if (late > 0) this.pending.splice(0, late);
+    if (this.lastJudged !== undefined) this.ingestLeadingRun(this.lastJudged, 0);
+  }
+
+  /** Takes in held records from the front while they are due (or `force` is not reached); returns how many. */
+  private ingestLeadingRun(until: number, force: number): number {
+    const pending = this.pending;
+    let taken = 0;
+    while (taken < pending.length && (pending[taken]!.at <= until || taken < force)) this.ingestOne(pending[taken++]!);
+    if (taken > 0) pending.splice(0, taken);
+    if (pending.length === 0) this.pendingInOrder = true;
+    return taken;
   }
 
   private ingestOne(record: SignedRecord): void {

@@ -67,7 +67,7 @@ export class SignatureState {
     this.series.add(bucket, record.at);
     if (record.at > this.lastSeen) this.lastSeen = record.at;
     if (record.at < this.firstSeen) this.firstSeen = record.at;
-    if (LEVELS.indexOf(record.level) < LEVELS.indexOf(this.level)) this.level = record.level;
+    if (record.level !== this.level && LEVELS.indexOf(record.level) < LEVELS.indexOf(this.level)) this.level = record.level;
     this.addHost(record.host, bucket, record.at);
     for (const telling of record.fingerprint.telling) this.fingerprintTelling.set(telling.value, telling);
     this.addSample(record.message);
@@ -186,9 +186,15 @@ function isOverflowLimit(telling: Telling, overflowMin: number): boolean {
   return limit !== undefined && Number(limit) >= overflowMin;
 }
 
+/** `-?` and 1–40 ASCII digits as a number (a bigint past SAFE_DIGITS); a character loop, as this runs per value per line. */
 function integerValue(value: string): number | bigint | undefined {
-  if (!/^-?\d{1,40}$/.test(value)) return undefined;
-  const digits = value.startsWith('-') ? value.length - 1 : value.length;
+  const from = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const digits = value.length - from;
+  if (digits < 1 || digits > 40) return undefined;
+  for (let i = from; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
   return digits <= SAFE_DIGITS ? Number(value) : BigInt(value);
 }
 
