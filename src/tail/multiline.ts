@@ -10,11 +10,6 @@
  * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
  */
 
-export interface PendingRecord {
-  lines: string[];
-  firstArrivedAt: number;
-}
-
 /** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
 export interface FlushedRecord {
   source: string;
@@ -34,8 +29,10 @@ const DEFAULT_QUIET_MS = 1000;
 /** 200 lines hold any useful stack trace; a runaway record must not hold memory without bound. */
 const DEFAULT_MAX_LINES = 200;
 
+/** A source's pending record and what decides its next line; reused from record to record (one less allocation per line). */
 interface SourceState {
-  record: PendingRecord;
+  lines: string[];
+  firstArrivedAt: number;
   /** When this source last sent a line: the quiet timer's start. */
   lastArrivedAt: number;
   /** The first line carries a header, so any line without one continues the record. */
@@ -65,17 +62,23 @@ export class MultilineJoiner {
   push(source: string, lines: string[], arrivedAt: number): string[][] {
     if (lines.length === 0) return [];
     const completed: string[][] = [];
-    let state = this.pending.get(source);
+    const known = this.pending.get(source);
+    let state = known;
     for (const line of lines) {
-      if (state !== undefined && continues(state, line)) {
+      if (state === undefined) {
+        state = startRecord(line, arrivedAt);
+        continue;
+      }
+      const next = nextLineKind(state, line);
+      if (next === LineKind.Continues) {
         this.append(state, line);
       } else {
-        if (state !== undefined) completed.push(state.record.lines);
-        state = startRecord(line, arrivedAt);
+        completed.push(state.lines);
+        restartRecord(state, line, arrivedAt, next === LineKind.StartsHeaded);
       }
     }
     state!.lastArrivedAt = arrivedAt;
-    this.pending.set(source, state!);
+    if (known === undefined) this.pending.set(source, state!);
     return completed;
   }
 
@@ -84,7 +87,7 @@ export class MultilineJoiner {
     const flushed: FlushedRecord[] = [];
     for (const [source, state] of this.pending) {
       if (now - state.lastArrivedAt < this.quietMs) continue;
-      flushed.push({ source, lines: state.record.lines, firstArrivedAt: state.record.firstArrivedAt });
+      flushed.push({ source, lines: state.lines, firstArrivedAt: state.firstArrivedAt });
       this.pending.delete(source);
     }
     return flushed;
@@ -94,7 +97,7 @@ export class MultilineJoiner {
   flushAll(): FlushedRecord[] {
     const flushed: FlushedRecord[] = [];
     for (const [source, state] of this.pending) {
-      flushed.push({ source, lines: state.record.lines, firstArrivedAt: state.record.firstArrivedAt });
+      flushed.push({ source, lines: state.lines, firstArrivedAt: state.firstArrivedAt });
     }
     this.pending.clear();
     return flushed;
@@ -103,26 +106,36 @@ export class MultilineJoiner {
   private append(state: SourceState, line: string): void {
     if (startsTraceback(line)) state.inTraceback = true;
     else if (state.inTraceback && !startsWithSpace(line) && line.length > 0) state.inTraceback = false;
-    if (state.record.lines.length < this.maxLines) state.record.lines.push(line);
+    if (state.lines.length < this.maxLines) state.lines.push(line);
     else this.dropped++;
   }
 }
 
 function startRecord(line: string, arrivedAt: number): SourceState {
-  return {
-    record: { lines: [line], firstArrivedAt: arrivedAt },
-    lastArrivedAt: arrivedAt,
-    headed: startsHeader(line),
-    inTraceback: startsTraceback(line),
-  };
+  return { lines: [line], firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(line), inTraceback: startsTraceback(line) };
+}
+
+/** The source's state now holds a record that `line` starts; `headed`: whether the line carries a header. */
+function restartRecord(state: SourceState, line: string, arrivedAt: number, headed: boolean): void {
+  state.lines = [line];
+  state.firstArrivedAt = arrivedAt;
+  state.headed = headed;
+  state.inTraceback = startsTraceback(line);
+}
+
+/** What a line is to the pending record; a line that starts a new one says whether it carries a header, so that is tested once. */
+const enum LineKind {
+  Continues,
+  StartsHeaded,
+  StartsUnheaded,
 }
 
 /** Whether `line` belongs to the pending record rather than starting a new one. */
-function continues(state: SourceState, line: string): boolean {
-  if (line.length === 0 || startsWithSpace(line)) return true; // blank and indented lines never start a record
-  if (isPhpTraceLine(line)) return true;
-  if (startsHeader(line)) return false;
-  return state.headed || state.inTraceback || hasContinuationShape(line);
+function nextLineKind(state: SourceState, line: string): LineKind {
+  if (line.length === 0 || startsWithSpace(line)) return LineKind.Continues; // blank and indented lines never start a record
+  if (isPhpTraceLine(line)) return LineKind.Continues;
+  if (startsHeader(line)) return LineKind.StartsHeaded;
+  return state.headed || state.inTraceback || hasContinuationShape(line) ? LineKind.Continues : LineKind.StartsUnheaded;
 }
 
 function startsWithSpace(line: string): boolean {
