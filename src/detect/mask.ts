@@ -348,8 +348,40 @@ class TemplatePieces {
   }
 }
 
+/**
+ * The line's masked values: scratch reused across lines, copied out at its exact size. A fresh
+ * array per line gets room for 17 values on its first push (and `length = 0` gives that room up
+ * too), which was most of the masker's garbage.
+ */
+class ValueList {
+  private readonly items: string[] = [];
+  private count = 0;
+
+  reset(): void {
+    // Kept for the process's life: let a huge line's values go with the line.
+    if (this.items.length > MAX_KEPT_PIECES) this.items.length = 0;
+    this.count = 0;
+  }
+
+  push(value: string): void {
+    this.items[this.count++] = value;
+  }
+
+  pop(): string {
+    return this.items[--this.count]!;
+  }
+
+  appendToLast(text: string): void {
+    this.items[this.count - 1] += text;
+  }
+
+  copy(): string[] {
+    return this.items.slice(0, this.count);
+  }
+}
+
 class LineMasker extends TemplatePieces {
-  private values: string[] = [];
+  private readonly values = new ValueList();
   private telling: Telling[] = NO_TELLING;
   private previousStart = 0;
   private previousEnd = 0;
@@ -371,7 +403,7 @@ class LineMasker extends TemplatePieces {
   /** Masks `line`; the masker then answers `key`, `check` and `template` for it. */
   run(line: string): this {
     this.resetPieces(line);
-    this.values = [];
+    this.values.reset();
     this.telling = NO_TELLING;
     this.previousStart = 0;
     this.previousEnd = 0;
@@ -458,12 +490,12 @@ class LineMasker extends TemplatePieces {
   }
 
   result(): MaskedLine {
-    return { template: this.template(), values: this.values, telling: this.telling };
+    return { template: this.template(), values: this.values.copy(), telling: this.telling };
   }
 
-  /** The masked values of the line last masked. */
+  /** The masked values of the line last masked: a new array each time, the caller's to keep. */
   get maskedValues(): string[] {
-    return this.values;
+    return this.values.copy();
   }
 
   /** The telling values of the line last masked. */
@@ -521,12 +553,12 @@ class LineMasker extends TemplatePieces {
     const placeholder = SIZE_WORDS.has(unit) ? SIZE : DURATION_WORDS.has(unit) ? DUR : undefined;
     if (placeholder === undefined) return false;
     // A quantity (`128 seconds`, `256 MB`) is not a counter at a type boundary.
-    const number = afterTelling ? this.telling.pop()!.value : this.values.pop()!;
+    const number = afterTelling ? this.telling.pop()!.value : this.values.pop();
     const prefix = this.lastMasked.slice(0, -(afterTelling ? number.length : NUM.length));
     this.rewind();
     if (this.restatesLastFold(placeholder, prefix, unitEnd, end)) {
       // `1190 bytes (1.16 KB)`: the same quantity again in another unit is part of the first value.
-      this.values[this.values.length - 1] += ` (${number} ${unit})`;
+      this.values.appendToLast(` (${number} ${unit})`);
       this.lastFoldEnd = -1;
     } else {
       this.separator(this.previousStart);
