@@ -58,6 +58,17 @@ const PHP_LABELS = new Map<string, Level>([
 
 const LONGEST_PHP_LABEL = 24;
 
+/** The labels by length, so a line's label is compared in place: a slice per line was garbage on the hot path. */
+const PHP_LABELS_BY_LENGTH: (readonly [string, Level])[][] = [];
+for (const entry of PHP_LABELS) (PHP_LABELS_BY_LENGTH[entry[0].length] ??= []).push(entry);
+
+function phpLabelLevel(text: string, start: number, end: number): Level | undefined {
+  const candidates = PHP_LABELS_BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  for (const [label, level] of candidates) if (text.startsWith(label, start)) return level;
+  return undefined;
+}
+
 /**
  * For text starting at `start` with `PHP <label>:`, the level and where the message after the
  * label begins; `undefined` when there is no known label there (`PHP Stack trace:`, free text).
@@ -66,7 +77,7 @@ export function readPhpLabel(text: string, start: number): { level: Level; messa
   if (!text.startsWith('PHP ', start)) return undefined;
   const colon = text.indexOf(':', start + 4);
   if (colon < 0 || colon - start - 4 > LONGEST_PHP_LABEL) return undefined;
-  const level = PHP_LABELS.get(text.slice(start + 4, colon));
+  const level = phpLabelLevel(text, start + 4, colon);
   if (level === undefined) return undefined;
   return { level, messageStart: skipSpaces(text, colon + 1) };
 }
