@@ -8,7 +8,10 @@
  * template was seen before costs one map lookup.
  */
 import { ANY, PLACEHOLDERS } from './mask.js';
-import type { Fingerprint } from './model.js';
+import type { Fingerprint, Telling } from './model.js';
+
+/** A template's own id and text: all the catalog needs to place it. */
+export type TemplateIdentity = Pick<Fingerprint, 'id' | 'template'>;
 
 export interface SignatureCatalogOptions {
   /** Most clusters kept; beyond it the least recently used is evicted (counted). */
@@ -92,26 +95,40 @@ export class SignatureCatalog {
    * `held` is an entry the caller kept for this template from an earlier call: it is returned as
    * it is while its cluster lives, which spares the lookup by template string.
    */
-  knownTemplate(fp: Fingerprint, held: KnownTemplate | undefined): KnownTemplate {
+  knownTemplate(own: TemplateIdentity, held: KnownTemplate | undefined): KnownTemplate {
     if (held !== undefined && !held.cluster.evicted) return held;
-    const known = this.known.get(fp.template);
-    return known === undefined || known.cluster.evicted ? this.learn(fp) : known;
+    const known = this.known.get(own.template);
+    return known === undefined || known.cluster.evicted ? this.learn(own) : known;
   }
 
   /** `assign` for a fingerprint whose template's entry the caller already has (`knownTemplate`). */
   assignKnown(known: KnownTemplate, fp: Fingerprint): Fingerprint {
+    return this.keepsOwn(known, fp) ? fp : this.clusterFingerprint(known, fp.telling, fp.values);
+  }
+
+  /** `assignKnown` for a line whose own fingerprint is not built yet: one object per line, not two. */
+  fingerprintOf(known: KnownTemplate, own: TemplateIdentity, telling: Telling[], values: string[]): Fingerprint {
+    if (this.keepsOwn(known, own)) return { id: own.id, template: own.template, telling, values };
+    return this.clusterFingerprint(known, telling, values);
+  }
+
+  /** Marks the cluster used; whether the template's own id and template stand (its cluster is its own). */
+  private keepsOwn(known: KnownTemplate, own: TemplateIdentity): boolean {
     const cluster = known.cluster;
     cluster.lastUsed = ++this.tick;
     if (known.version !== cluster.version) {
       planValues(known);
-      known.ownCluster = cluster.id === fp.id && cluster.template === fp.template;
+      known.ownCluster = cluster.id === own.id && cluster.template === own.template;
     }
-    if (known.ownCluster) return fp;
-    const values = known.widened === null ? fp.values : widenValues(known, fp.values);
-    return { id: cluster.id, template: cluster.template, telling: fp.telling, values };
+    return known.ownCluster;
   }
 
-  private learn(fp: Fingerprint): KnownTemplate {
+  private clusterFingerprint(known: KnownTemplate, telling: Telling[], values: string[]): Fingerprint {
+    const cluster = known.cluster;
+    return { id: cluster.id, template: cluster.template, telling, values: known.widened === null ? values : widenValues(known, values) };
+  }
+
+  private learn(fp: TemplateIdentity): KnownTemplate {
     const tokens = fp.template.split(' ');
     const cluster = this.bestMatch(fp.id, tokens) ?? this.open(fp.id, tokens);
     widen(cluster, tokens);

@@ -129,9 +129,8 @@ export function createFingerprinter(options: SignatureCatalogOptions = {}): Fing
   const sign = (message: string): Fingerprint => {
     const scanned = scanLine(firstLine(message));
     const signed = templates.get(scanned, entry);
-    const fp: Fingerprint = { id: signed.id, template: signed.template, telling: scanned.tellingValues, values: scanned.maskedValues };
-    signed.known = catalog.knownTemplate(fp, signed.known);
-    return catalog.assignKnown(signed.known, fp);
+    signed.known = catalog.knownTemplate(signed, signed.known);
+    return catalog.fingerprintOf(signed.known, signed, scanned.tellingValues, scanned.maskedValues);
   };
   return { sign, catalog };
 }
