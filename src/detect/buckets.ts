@@ -77,6 +77,28 @@ export class BucketSeries {
     return out;
   }
 
+  /**
+   * Highest sum of counts over `span` consecutive buckets in [from, to). Any window's stored
+   * buckets fit in a window that starts at its first stored bucket, so two pointers over the
+   * stored buckets find the peak without a dense copy of the range: this runs for every
+   * signature and tested span every second, over a ring of hundreds of mostly empty buckets.
+   */
+  peakWindowSum(from: number, to: number, span: number): number {
+    const { indices, counts } = this;
+    let start = 0;
+    while (start < indices.length && indices[start]! < from) start++;
+    let end = start;
+    let running = 0;
+    let peak = 0;
+    for (let first = start; first < indices.length && indices[first]! < to; first++) {
+      const windowEnd = indices[first]! + span;
+      while (end < indices.length && indices[end]! < to && indices[end]! < windowEnd) running += counts[end++]!;
+      if (running > peak) peak = running;
+      running -= counts[first]!;
+    }
+    return peak;
+  }
+
   /** Non-empty buckets in [from, to), newest first. */
   *nonEmptyDescending(from: number, to: number): Generator<{ bucket: number; count: number; firstAt: number }> {
     for (let i = this.indices.length - 1; i >= 0; i--) {
@@ -99,13 +121,5 @@ export class BucketSeries {
 /** Highest sum over any `span` consecutive buckets in [from, to) — what the series has done before. */
 export function peakSum(series: BucketSeries, from: number, to: number, span: number): number {
   if (to <= from || span < 1) return 0;
-  const counts = series.dense(from, to);
-  let running = 0;
-  let peak = 0;
-  for (let i = 0; i < counts.length; i++) {
-    running += counts[i]!;
-    if (i >= span) running -= counts[i - span]!;
-    if (running > peak) peak = running;
-  }
-  return peak;
+  return series.peakWindowSum(from, to, span);
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketOf, BucketSeries, peakSum } from '../../src/detect/buckets.js';
 
@@ -24,5 +25,22 @@ describe('BucketSeries', () => {
     expect(peakSum(series, 0, 10, 1)).toBe(5);
     expect(peakSum(series, 0, 10, 2)).toBe(8);
     expect(peakSum(series, 0, 7, 2)).toBe(7);
+  });
+
+  it('finds the same peak over the stored buckets as over a dense copy of the range', () => {
+    const densePeak = (counts: number[], span: number): number => {
+      let peak = 0;
+      for (let end = 0; end < counts.length; end++) {
+        const sum = counts.slice(Math.max(0, end - span + 1), end + 1).reduce((a, b) => a + b, 0);
+        peak = Math.max(peak, sum);
+      }
+      return peak;
+    };
+    const bucketCounts = fc.array(fc.tuple(fc.integer({ min: -5, max: 60 }), fc.integer({ min: 1, max: 9 })), { maxLength: 30 });
+    fc.assert(fc.property(bucketCounts, fc.integer({ min: -10, max: 70 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 15 }), (adds, from, width, span) => {
+      const series = new BucketSeries();
+      for (const [bucket, count] of adds) series.add(bucket, bucket * 10, count);
+      expect(peakSum(series, from, from + width, span)).toBe(width === 0 ? 0 : densePeak(series.dense(from, from + width), span));
+    }));
   });
 });
