@@ -70,7 +70,6 @@ export class Detector {
   private readonly caps: DetectorCaps;
   /** Insertion order is activity order: the first entries are the least recently active. */
   private readonly signatures = new Map<string, SignatureState>();
-  private readonly lastBucketOf = new Map<string, number>();
   /** Ids already announced as first sightings, with whether they were new; capped, oldest dropped. */
   private readonly announced = new Map<string, boolean>();
   private pending: SignedRecord[] = [];
@@ -243,11 +242,11 @@ export class Detector {
   private ingestOne(record: SignedRecord): void {
     const bucket = bucketOf(record.at, this.thresholds.bucketMs);
     const signature = this.signatureFor(record);
-    if (this.lastBucketOf.get(signature.id) !== bucket) {
+    if (signature.lastBucket !== bucket) {
       // Re-inserting moves it to the end: the map stays ordered by activity for eviction.
       this.signatures.delete(signature.id);
       this.signatures.set(signature.id, signature);
-      this.lastBucketOf.set(signature.id, bucket);
+      signature.lastBucket = bucket;
     }
     signature.add(record, bucket);
     this.total.add(bucket, record.at);
@@ -271,7 +270,6 @@ export class Detector {
     for (const id of this.signatures.keys()) {
       if (this.bursts.has(id)) continue;
       this.signatures.delete(id);
-      this.lastBucketOf.delete(id);
       this.watchSince.delete(id);
       this.evicted++;
       return;

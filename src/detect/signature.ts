@@ -41,6 +41,8 @@ export class SignatureState {
   readonly hosts = new Map<string, HostActivity>();
   readonly climbs: Climb[] = [];
   level: Level;
+  /** The bucket of the last record taken in: the detector moves a signature to the end of its activity order when this changes. */
+  lastBucket: number | undefined;
   firstSeen: number;
   lastSeen: number;
   private readonly fingerprintTelling = new Map<string, Telling>();
@@ -108,14 +110,20 @@ export class SignatureState {
   }
 
   private addHost(host: string, bucket: number, at: number): void {
-    const key = this.hosts.has(host) || this.hosts.size < this.limits.maxHosts ? host : OTHER_HOSTS;
+    const activity = this.hosts.get(host) ?? this.newHostActivity(host, at);
+    activity.series.add(bucket, at);
+    if (at > activity.lastAt) activity.lastAt = at;
+  }
+
+  /** A host not seen before gets its own entry while there is room, else shares `(other)`. */
+  private newHostActivity(host: string, at: number): HostActivity {
+    const key = this.hosts.size < this.limits.maxHosts ? host : OTHER_HOSTS;
     let activity = this.hosts.get(key);
     if (activity === undefined) {
       activity = { lastAt: at, series: new BucketSeries() };
       this.hosts.set(key, activity);
     }
-    activity.series.add(bucket, at);
-    if (at > activity.lastAt) activity.lastAt = at;
+    return activity;
   }
 
   private addSample(message: string): void {
