@@ -10,6 +10,8 @@
  * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
  */
 
+import { readMonthName } from '../pipeline/formats/time.js';
+
 /** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
 export interface FlushedRecord {
   source: string;
@@ -237,10 +239,9 @@ function isMonthDayTime(line: string, start: number): boolean {
     && line.charCodeAt(start + 12) === 58;
 }
 
-const MONTH_NAMES = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
-
+/** Read from the characters in place (the header parser's reader): a slice per line was garbage. */
 function isMonthName(line: string, start: number): boolean {
-  return isUpper(line.charCodeAt(start)) && MONTH_NAMES.has(line.slice(start, start + 3));
+  return isUpper(line.charCodeAt(start)) && readMonthName(line, start) > 0;
 }
 
 function isDigit(code: number): boolean {
