@@ -71,7 +71,9 @@ export class SignatureState {
     if (record.at < this.firstSeen) this.firstSeen = record.at;
     if (record.level !== this.level && LEVELS.indexOf(record.level) < LEVELS.indexOf(this.level)) this.level = record.level;
     this.addHost(record.host, bucket, record.at);
-    for (const telling of record.fingerprint.telling) this.fingerprintTelling.set(telling.value, telling);
+    // An index loop: most lines share one frozen empty array, on which `for…of` allocates an iterator per record.
+    const telling = record.fingerprint.telling;
+    for (let i = 0; i < telling.length; i++) this.fingerprintTelling.set(telling[i]!.value, telling[i]!);
     this.addSample(record.message);
     this.foldCommon(record.fingerprint.values);
     this.watchClimbs(record.fingerprint.values, record.at);
