@@ -38,8 +38,11 @@ export async function loadReplay(dir: string): Promise<LoadedReplay> {
     splitter.end(lines);
     truncated += splitter.tally.truncated;
     const source = `fixture:${file.host}/${file.path.slice(file.path.lastIndexOf('/') + 1)}`;
-    const fileRecords = [...path.push({ source, host: file.host, lines, arrivedAt: 0 }), ...path.flushAll()];
-    records.push(...carryTimeForward(fileRecords));
+    const fileRecords = path.push({ source, host: file.host, lines, arrivedAt: 0 });
+    // Loops, not `push(...spread)`: a spread passes every record as an argument, and a host with
+    // a few hundred thousand records overflows the stack.
+    for (const record of path.flushAll()) fileRecords.push(record);
+    for (const record of carryTimeForward(fileRecords)) records.push(record);
   }
   records.sort((a, b) => a.at - b.at);
   return { fixture, records, counters: { truncated, files: fixture.files.length } };
