@@ -41,22 +41,46 @@ export interface RiseQuery {
 
 /** The most surprising span passing every guard, or null when the signature is at baseline. */
 export function strongestRise(query: RiseQuery): RiseEvidence | null {
-  const { series, baseline, now, thresholds } = query;
-  const nowBucket = bucketOf(now, thresholds.bucketMs);
-  const historyTo = bucketOf(baseline.to, thresholds.bucketMs);
-  const historyFrom = historyTo - Math.floor(thresholds.ringMs / thresholds.bucketMs);
-  const starts = TRAILING_SPANS.map((span) => nowBucket - span + 1);
-  if (query.deploy !== null) starts.push(bucketOf(query.deploy.at, thresholds.bucketMs));
-  let best: RiseEvidence | null = null;
-  for (const fromBucket of new Set(starts)) {
-    const evidence = testSpan(series, fromBucket, nowBucket, now, baseline.rate, thresholds.bucketMs);
-    if (evidence.count < query.minCount || evidence.count < thresholds.minRatio * evidence.expected) continue;
-    if (best !== null && evidence.surprise <= best.surprise) continue;
-    const peak = peakSum(series, Math.max(historyFrom, 0), historyTo, nowBucket - fromBucket + 1);
-    if (evidence.count <= thresholds.peakTolerance * peak) continue;
-    best = evidence;
+  return new RiseSpans(query).strongest(query.minCount);
+}
+
+/**
+ * The spans a rise is tested over, counted once: detection asks every second, for every active
+ * signature, for the strongest rise at two minimum counts (a burst, then a watch), and the
+ * counts and history peaks behind both answers are the same.
+ */
+export class RiseSpans {
+  private readonly spans: { evidence: RiseEvidence; peak: number | undefined }[] = [];
+  private readonly nowBucket: number;
+  private readonly historyFrom: number;
+  private readonly historyTo: number;
+
+  constructor(private readonly query: Omit<RiseQuery, 'minCount'>) {
+    const { series, baseline, now, thresholds } = query;
+    this.nowBucket = bucketOf(now, thresholds.bucketMs);
+    this.historyTo = bucketOf(baseline.to, thresholds.bucketMs);
+    this.historyFrom = this.historyTo - Math.floor(thresholds.ringMs / thresholds.bucketMs);
+    const starts = TRAILING_SPANS.map((span) => this.nowBucket - span + 1);
+    if (query.deploy !== null) starts.push(bucketOf(query.deploy.at, thresholds.bucketMs));
+    for (const fromBucket of new Set(starts)) {
+      this.spans.push({ evidence: testSpan(series, fromBucket, this.nowBucket, now, baseline.rate, thresholds.bucketMs), peak: undefined });
+    }
   }
-  return best;
+
+  /** The most surprising span with at least `minCount` lines passing every guard, or null. */
+  strongest(minCount: number): RiseEvidence | null {
+    const { series, thresholds } = this.query;
+    let best: RiseEvidence | null = null;
+    for (const span of this.spans) {
+      const evidence = span.evidence;
+      if (evidence.count < minCount || evidence.count < thresholds.minRatio * evidence.expected) continue;
+      if (best !== null && evidence.surprise <= best.surprise) continue;
+      span.peak ??= peakSum(series, Math.max(this.historyFrom, 0), this.historyTo, this.nowBucket - evidence.fromBucket + 1);
+      if (evidence.count <= thresholds.peakTolerance * span.peak) continue;
+      best = evidence;
+    }
+    return best;
+  }
 }
 
 function testSpan(series: BucketSeries, fromBucket: number, nowBucket: number, now: number, rate: number, bucketMs: number): RiseEvidence {
