@@ -7,6 +7,7 @@
  * Lines are many and templates few, so the work here runs once per new template: a line whose
  * template was seen before costs one map lookup.
  */
+import { Fifo } from './fifo.js';
 import { ANY, PLACEHOLDERS } from './mask.js';
 import type { Fingerprint, Telling } from './model.js';
 
@@ -34,6 +35,8 @@ interface Cluster {
   /** Bumped when the template gains a `<*>`, so cached value plans know to refresh. */
   version: number;
   lastUsed: number;
+  /** `lastUsed` when the cluster last moved to the young end of the eviction order. */
+  queuedAt: number;
   evicted: boolean;
 }
 
@@ -53,6 +56,9 @@ export interface KnownTemplate {
   fills: (FillPlan | null)[];
 }
 
+/** Candidates compared per new template (most recent first), as Drain bounds a node's children. */
+const MAX_MERGE_CANDIDATES = 100;
+
 export class SignatureCatalog {
   private readonly maxTemplates: number;
   private readonly maxCachedTemplates: number;
@@ -62,11 +68,21 @@ export class SignatureCatalog {
   private readonly byLength = new Map<number, Cluster[]>();
   /** Exact template → its cluster, bounded by `maxCachedTemplates` (oldest forgotten first). */
   private readonly known = new Map<string, KnownTemplate>();
+  /** Templates in the order they were learned: which to forget first. */
+  private readonly knownOrder = new Fifo<string>();
+  /**
+   * Clusters in order of use, oldest first: an entry is live while its `queuedAt` is the cluster's
+   * (a requeued cluster leaves a stale entry behind, skipped when it reaches the head).
+   */
+  private readonly useOrder = new Fifo<{ cluster: Cluster; queuedAt: number }>();
   private tick = 0;
   private evictedCount = 0;
+  /** Uses after which a cluster moves again in the eviction order: LRU up to a quarter of the cap. */
+  private readonly requeueAfter: number;
 
   constructor(options: SignatureCatalogOptions = {}) {
     this.maxTemplates = Math.max(1, options.maxTemplates ?? DEFAULT_MAX_TEMPLATES);
+    this.requeueAfter = Math.floor(this.maxTemplates / 4);
     this.maxCachedTemplates = Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES);
   }
 
@@ -116,6 +132,7 @@ export class SignatureCatalog {
   private keepsOwn(known: KnownTemplate, own: TemplateIdentity): boolean {
     const cluster = known.cluster;
     cluster.lastUsed = ++this.tick;
+    if (this.tick - cluster.queuedAt > this.requeueAfter && !cluster.evicted) this.requeue(cluster);
     if (known.version !== cluster.version) {
       planValues(known);
       known.ownCluster = cluster.id === own.id && cluster.template === own.template;
@@ -135,6 +152,7 @@ export class SignatureCatalog {
     if (this.known.size >= this.maxCachedTemplates) this.forgetOldestTemplate();
     const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [], fills: [], ownCluster: false };
     this.known.set(fp.template, known);
+    this.knownOrder.push(fp.template);
     return known;
   }
 
@@ -144,7 +162,11 @@ export class SignatureCatalog {
     if (own !== undefined && own.tokens.length === tokens.length) return own;
     let best: Cluster | undefined;
     let bestScore = MERGE_SIMILARITY;
-    for (const candidate of this.byLength.get(tokens.length) ?? []) {
+    const sameLength = this.byLength.get(tokens.length) ?? [];
+    // Like Drain's max_children: only the most recent candidates are compared, so a flood of
+    // distinct messages costs a bounded amount per new template instead of a scan of the catalog.
+    for (let i = Math.max(0, sameLength.length - MAX_MERGE_CANDIDATES); i < sameLength.length; i++) {
+      const candidate = sameLength[i]!;
       const score = similarity(candidate.tokens, tokens);
       // Ties go to the older cluster: candidates are in creation order and only a higher score wins.
       if (score > bestScore || (best === undefined && score === bestScore)) {
@@ -157,18 +179,36 @@ export class SignatureCatalog {
 
   private open(id: string, tokens: string[]): Cluster {
     if (this.clusters.size >= this.maxTemplates) this.evictLeastRecentlyUsed();
-    const cluster: Cluster = { id, tokens: [...tokens], template: tokens.join(' '), version: 0, lastUsed: 0, evicted: false };
+    const cluster: Cluster = { id, tokens: [...tokens], template: tokens.join(' '), version: 0, lastUsed: this.tick, queuedAt: this.tick, evicted: false };
     this.clusters.set(id, cluster);
+    this.useOrder.push({ cluster, queuedAt: cluster.queuedAt });
     const sameLength = this.byLength.get(tokens.length);
     if (sameLength === undefined) this.byLength.set(tokens.length, [cluster]);
     else sameLength.push(cluster);
     return cluster;
   }
 
+  /**
+   * `useOrder` keeps clusters in order of use: a used cluster goes to the young end again, unless
+   * it did within the last `requeueAfter` uses (a busy cluster would otherwise requeue on every
+   * line). The least recently used is then at the head: eviction is O(1), not a catalog scan.
+   */
+  private requeue(cluster: Cluster): void {
+    cluster.queuedAt = this.tick;
+    this.useOrder.push({ cluster, queuedAt: cluster.queuedAt });
+    // Stale entries leave at eviction; a catalog that never fills drops them here instead.
+    if (this.useOrder.size > 4 * this.maxTemplates) {
+      this.useOrder.retain((entry) => !entry.cluster.evicted && entry.queuedAt === entry.cluster.queuedAt);
+    }
+  }
+
   private evictLeastRecentlyUsed(): void {
     let oldest: Cluster | undefined;
-    for (const cluster of this.clusters.values()) {
-      if (oldest === undefined || cluster.lastUsed < oldest.lastUsed) oldest = cluster;
+    for (let entry = this.useOrder.shift(); entry !== undefined; entry = this.useOrder.shift()) {
+      if (!entry.cluster.evicted && entry.queuedAt === entry.cluster.queuedAt) {
+        oldest = entry.cluster;
+        break;
+      }
     }
     if (oldest === undefined) return;
     oldest.evicted = true;
@@ -179,8 +219,8 @@ export class SignatureCatalog {
   }
 
   private forgetOldestTemplate(): void {
-    const oldest = this.known.keys().next();
-    if (!oldest.done) this.known.delete(oldest.value);
+    const oldest = this.knownOrder.shift();
+    if (oldest !== undefined) this.known.delete(oldest);
   }
 }
 

@@ -12,6 +12,7 @@
  * than watch.
  */
 import type { Level, SignedRecord } from '../pipeline/record.js';
+import { Fifo } from './fifo.js';
 import { bucketOf, BucketSeries, peakSum } from './buckets.js';
 import { deployInReach, measureBaseline, type Baseline } from './baseline.js';
 import { findOnset, RiseSpans, stillGoing, TRAILING_SPANS, type Burst, type RiseEvidence } from './burst.js';
@@ -68,10 +69,16 @@ interface Finding {
 export class Detector {
   private readonly thresholds: Thresholds;
   private readonly caps: DetectorCaps;
-  /** Insertion order is activity order: the first entries are the least recently active. */
   private readonly signatures = new Map<string, SignatureState>();
+  /**
+   * Signatures in order of activity, least recent first: an entry is live while its stamp is the
+   * signature's. (A Map re-ordered by delete-and-set is slow to take the first key from in V8.)
+   */
+  private readonly activity = new Fifo<{ signature: SignatureState; stamp: number }>();
+  private activityClock = 0;
   /** Ids already announced as first sightings, with whether they were new; capped, oldest dropped. */
   private readonly announced = new Map<string, boolean>();
+  private readonly announcedOrder = new Fifo<string>();
   private pending: SignedRecord[] = [];
   /** Whether `pending` is in event-time order (the usual case): then the records due are a leading run. */
   private pendingInOrder = true;
@@ -183,8 +190,9 @@ export class Detector {
 
   private remember(id: string, isNew: boolean): void {
     this.announced.set(id, isNew);
+    this.announcedOrder.push(id);
     if (this.announced.size > this.caps.maxSignatures * ANNOUNCED_PER_SIGNATURE) {
-      this.announced.delete(this.announced.keys().next().value!);
+      this.announced.delete(this.announcedOrder.shift()!);
     }
   }
 
@@ -243,9 +251,7 @@ export class Detector {
     const bucket = bucketOf(record.at, this.thresholds.bucketMs);
     const signature = this.signatureFor(record);
     if (signature.lastBucket !== bucket) {
-      // Re-inserting moves it to the end: the map stays ordered by activity for eviction.
-      this.signatures.delete(signature.id);
-      this.signatures.set(signature.id, signature);
+      this.markActive(signature);
       signature.lastBucket = bucket;
     }
     signature.add(record, bucket);
@@ -262,15 +268,33 @@ export class Detector {
     const limits = { maxHosts: this.caps.maxHostsPerSignature, samples: this.caps.samplesPerSignature, overflowMin: this.thresholds.overflowMin };
     const signature = new SignatureState(id, template, isNew, record, limits);
     this.signatures.set(id, signature);
+    this.markActive(signature);
     return signature;
+  }
+
+  /** Moves a signature to the young end of the activity order (at most once per bucket it is active in). */
+  private markActive(signature: SignatureState): void {
+    signature.activityStamp = ++this.activityClock;
+    this.activity.push({ signature, stamp: signature.activityStamp });
+    if (this.activity.size > 4 * this.caps.maxSignatures) {
+      this.activity.retain((entry) => entry.stamp === entry.signature.activityStamp && this.signatures.has(entry.signature.id));
+    }
   }
 
   /** Evicts the least recently active signature that is not bursting. */
   private evictQuietest(): void {
-    for (const id of this.signatures.keys()) {
-      if (this.bursts.has(id)) continue;
-      this.signatures.delete(id);
-      this.watchSince.delete(id);
+    // One pass at most: when every signature is bursting none is evicted, and the cap waits for a burst to end.
+    for (let budget = this.activity.size; budget > 0; budget--) {
+      const entry = this.activity.shift();
+      if (entry === undefined) return;
+      const { signature, stamp } = entry;
+      if (stamp !== signature.activityStamp || this.signatures.get(signature.id) !== signature) continue;
+      if (this.bursts.has(signature.id)) {
+        this.markActive(signature);
+        continue;
+      }
+      this.signatures.delete(signature.id);
+      this.watchSince.delete(signature.id);
       this.evicted++;
       return;
     }

@@ -43,6 +43,8 @@ export class SignatureState {
   level: Level;
   /** The bucket of the last record taken in: the detector moves a signature to the end of its activity order when this changes. */
   lastBucket: number | undefined;
+  /** Stamp of its latest entry in the detector's activity order (older entries are stale). */
+  activityStamp = 0;
   firstSeen: number;
   lastSeen: number;
   private readonly fingerprintTelling = new Map<string, Telling>();

@@ -1,0 +1,36 @@
+/**
+ * A first-in-first-out queue over an array with a moving head. Maps used as queues (delete the
+ * first key, add at the end) are slow in V8: deleted slots stay in place until a rehash, so
+ * finding the first live key walks them. Here taking the oldest is O(1) amortised, and the array
+ * is compacted once half of it has been taken.
+ */
+export class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  /** Drops every item `keep` rejects, keeping the order of the rest. */
+  retain(keep: (item: T) => boolean): void {
+    this.items = this.items.slice(this.head).filter(keep);
+    this.head = 0;
+  }
+
+  /** The oldest item, removed; undefined when empty. */
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
