@@ -6,6 +6,7 @@
 import { DEFAULT_MAX_CACHED_TEMPLATES, SignatureCatalog, type KnownTemplate, type SignatureCatalogOptions } from './clusters.js';
 import { scanLine, type ScannedLine } from './mask.js';
 import type { Fingerprint } from './model.js';
+import { visibleText } from '../pipeline/visible-text.js';
 
 /** What is worked out once per template. */
 interface TemplateEntry {
@@ -31,7 +32,9 @@ class TemplateCache<Entry extends TemplateEntry> {
     const found = this.entries.get(scanned.key);
     if (found !== undefined && found.check === scanned.check) return found.entry;
     if (this.entries.size >= this.cap) this.entries.clear();
-    const entry = make(scanned.template());
+    // Templates are display text for every sink: control, C1 and bidi characters become visible
+    // escapes once per template here (a line's raw text stays in its samples, escaped by the sinks).
+    const entry = make(visibleText(scanned.template()));
     this.entries.set(scanned.key, { check: scanned.check, entry });
     return entry;
   }

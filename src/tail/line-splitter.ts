@@ -110,18 +110,26 @@ export class LineSplitter {
 
   /** Keeps bytes of an unfinished line, up to the cap; a line past the cap is cut now and the rest skipped. */
   private hold(bytes: Buffer, start: number, end: number, out: string[]): void {
-    // Two bytes over the cap prove the line is overlong even if the last one turns out to be a `\r`.
-    const room = this.maxLineBytes + 2 - this.heldLength;
+    const room = this.capacity() - this.heldLength;
     const taken = Math.min(end - start, room);
     // Copy: the caller may reuse its read buffer.
     this.held.push(Buffer.from(bytes.subarray(start, start + taken)));
     this.heldLength += taken;
-    if (this.heldLength < this.maxLineBytes + 2) return;
+    if (this.heldLength < this.capacity()) return;
     const line = Buffer.concat(this.held, this.heldLength);
     this.held = [];
     this.heldLength = 0;
     this.emit(line, 0, line.length, true, out);
     this.discarding = true;
+  }
+
+  /**
+   * Bytes of an unfinished line worth holding. Two over the cap prove the line is overlong even
+   * if the last one turns out to be a `\r`; the stream's first line may also carry a BOM, which
+   * `emit` strips before it measures — held or not, the same line gets the same cut.
+   */
+  private capacity(): number {
+    return this.maxLineBytes + 2 + (this.atStreamStart ? UTF8_BOM.length : 0);
   }
 
   /** Emits the line ending at `newline`, joined with any held start of it. */
@@ -130,7 +138,7 @@ export class LineSplitter {
       this.emit(bytes, start, newline, false, out);
       return;
     }
-    const room = this.maxLineBytes + 2 - this.heldLength;
+    const room = this.capacity() - this.heldLength;
     const taken = Math.min(newline - start, room);
     const line = Buffer.concat([...this.held, bytes.subarray(start, start + taken)]);
     this.held = [];
