@@ -75,6 +75,14 @@ describe('logwatch replay', () => {
     expect(result.stderr).toContain(dir);
   });
 
+  it('exits 2 with one line for --tui when stdout is not a terminal', async () => {
+    const result = await runCli(['replay', path.join(FIXTURES, 'fatal-deploy'), '--tui']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--json');
+    expect(result.stdout).toBe('');
+  });
+
   it('exits 2 for a bad --speed and a bad --from', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'logs'));
