@@ -4,17 +4,12 @@
  */
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Random } from '../dist/sim/random.js';
 
-/** mulberry32: small, fast, good enough for synthetic data. */
+/** The simulator's seeded generator (mulberry32), as a function. */
 export function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 const TABLES = ['listings', 'carts', 'favorites', 'users', 'shops', 'orders', 'reviews', 'payments'];

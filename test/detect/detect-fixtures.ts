@@ -5,6 +5,7 @@
 import type { Detector } from '../../src/detect/detector.js';
 import type { Telling, Verdict } from '../../src/detect/model.js';
 import type { Level, SignedRecord } from '../../src/pipeline/record.js';
+import { Random } from '../../src/sim/random.js';
 
 export const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 export const MIN = 60_000;
@@ -34,16 +35,10 @@ export function rec(at: number, id: string, spec: RecordSpec = {}): SignedRecord
   };
 }
 
-/** Deterministic PRNG (mulberry32) so noise is the same in every run. */
+/** Deterministic PRNG (the simulator's mulberry32) so noise is the same in every run. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 /** Ordinary noise: a few warning/notice signatures at steady Poisson rates over all hosts. */

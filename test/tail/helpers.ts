@@ -4,16 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LineBatch } from '../../src/tail/types.js';
 
-/** Polls `check` with doubling delays (5 ms … 320 ms) until it holds or the deadline passes, like coreutils' retry_delay_. */
-export async function waitUntil(check: () => boolean, what: string, deadlineMs = 15_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  let delay = 5;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 320);
-  }
-}
+/** The polling wait shared by every test (doubling delays up to a deadline, like coreutils' retry_delay_). */
+export { waitFor as waitUntil } from '../support/cli.js';
 
 /** Collects batches; `lines()` flattens them in arrival order. */
 export class Collector {
