@@ -6,13 +6,12 @@
 import type { Deploy } from '../detect/model.js';
 import { Detector, type FirstSighting } from '../detect/detector.js';
 import type { Thresholds } from '../detect/thresholds.js';
-import type { SourceCounters } from '../tail/types.js';
+import type { LineBatch, SourceCounters } from '../tail/types.js';
 import type { DeployMarker } from './deploy-marker.js';
 import { isoTime, type LogwatchEvent, type StatsEvent, type SummaryEvent } from './events.js';
 import type { PipelineStats } from './handle.js';
 import type { SignedRecord } from './record.js';
 import { RecordPath } from './record-path.js';
-import type { LineBatch } from '../tail/types.js';
 
 export type EngineInput =
   | { kind: 'batch'; batch: LineBatch }
@@ -26,10 +25,6 @@ export interface EngineOptions {
   statsEveryMs: number;
   /** Counters of the sources feeding this engine (files, cut and dropped lines, errors). */
   sourceCounters: () => Partial<SourceCounters>;
-  /** Host for lines that name none (watch: the local host name). */
-  localHost?: string;
-  /** Multi-line quiet flush, ms. */
-  quietMs?: number;
   /** Event time observation began (a `--since` backfill's start), for detection's warm-up. */
   observeFrom?: number;
   /**
@@ -62,12 +57,7 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.detector = new Detector(options.thresholds);
     if (options.observeFrom !== undefined) this.detector.observeFrom(options.observeFrom);
-    this.recordPath = new RecordPath(options.localHost, options.quietMs === undefined ? {} : { quietMs: options.quietMs });
-  }
-
-  /** Event time of the latest tick: the engine's idea of "now". */
-  get now(): number {
-    return this.lastNow;
+    this.recordPath = new RecordPath();
   }
 
   handle(input: EngineInput): LogwatchEvent[] {
