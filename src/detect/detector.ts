@@ -7,12 +7,15 @@
  *
  * Warm-up: observation starts at the earliest of the first record, the first evaluation and
  * `observeFrom` (a `--since` backfill). A signature first seen within `newAfterMs` of that is not
- * "new" (we cannot know), baselines only count observed time (a short one has the prior dominate,
+ * "new" (we cannot know) — unless a known-signature catalog with history was given: then any id
+ * absent from it is new from the first second. Baselines only count observed time (a short one has the prior dominate,
  * so little is surprising), and a burst needs `minHistoryMs` of history before it asks for more
  * than watch.
  */
 import type { Level, SignedRecord } from '../pipeline/record.js';
 import { Fifo } from './fifo.js';
+import { EventRate } from './event-rate.js';
+import { KnownSignatures, type KnownSignature } from './known-signatures.js';
 import { bucketOf, BucketSeries, peakSum } from './buckets.js';
 import { deployInReach, measureBaseline, type Baseline } from './baseline.js';
 import { findOnset, RiseSpans, stillGoing, TRAILING_SPANS, type Burst, type RiseEvidence } from './burst.js';
@@ -50,6 +53,19 @@ const VERDICT_SAMPLES = 3;
 /** Signatures listed in a verdict. */
 const VERDICT_SIGNATURES = 5;
 const MINUTE = 60_000;
+/**
+ * First sightings go unannounced while the signature cap is full and evictions in the last
+ * minute exceed this share of it (Loki throttles pattern creation so): a flood of distinct
+ * messages would otherwise be a flood of `signature` events nobody can read.
+ */
+const THROTTLE_EVICTED_SHARE = 0.25;
+
+/** The known-signature catalog a detector starts from (loaded from a previous run's file). */
+export interface CatalogInput {
+  known?: readonly KnownSignature[];
+  /** Entries kept (default 20 000), least recently seen dropped. */
+  cap?: number;
+}
 
 /** A candidate verdict: one incident, watch item or error-rate breach. */
 interface Finding {
@@ -94,17 +110,28 @@ export class Detector {
   private emitted: { level: VerdictLevel; leading: string | null; bursts: Burst[] } = { level: 'ok', leading: null, bursts: [] };
   private current: Verdict | undefined;
   private evicted = 0;
+  private readonly evictions = new EventRate();
+  /** First sightings not announced while throttled. */
+  private unannounced = 0;
+  private readonly known: KnownSignatures;
 
   constructor(
     thresholds?: Partial<Thresholds>,
     caps?: { maxSignatures?: number; maxHostsPerSignature?: number; samplesPerSignature?: number; maxHosts?: number },
+    catalog: CatalogInput = {},
   ) {
     this.thresholds = resolveThresholds(thresholds);
     this.caps = resolveCaps(caps);
+    this.known = new KnownSignatures(catalog.known, catalog.cap);
   }
 
-  get counters(): { signatures: number; evicted: number; hosts: number } {
-    return { signatures: this.signatures.size, evicted: this.evicted, hosts: this.hosts.size };
+  get counters(): { signatures: number; evicted: number; hosts: number; unannounced: number } {
+    return { signatures: this.signatures.size, evicted: this.evicted, hosts: this.hosts.size, unannounced: this.unannounced };
+  }
+
+  /** The known-signature catalog to save: previous runs' entries and this run's, capped, most recent first. */
+  knownSignatures(): KnownSignature[] {
+    return this.known.list();
   }
 
   /** Declares that observation began at `at` (a `--since` backfill start), for warm-up. */
@@ -112,17 +139,22 @@ export class Detector {
     this.observedFrom = Math.min(this.observedFrom ?? at, at);
   }
 
-  /** Records in (roughly) event-time order; returns signatures seen for the first time in this run. */
+  /**
+   * Records in (roughly) event-time order; returns signatures seen for the first time in this
+   * run, except those not announced while a flood of new signatures throttles announcements.
+   */
   addRecords(records: SignedRecord[]): FirstSighting[] {
     const sightings: FirstSighting[] = [];
     for (const record of records) {
       this.observeFrom(record.at);
       const { id, template, telling } = record.fingerprint;
       if (!this.announced.has(id)) {
-        const isNew = this.isNewAt(record.at);
+        const isNew = this.isNew(id, record.at);
         this.remember(id, isNew);
-        sightings.push({ at: record.at, id, template, level: record.level, host: record.host, new: isNew, telling });
+        if (this.throttled(record.at)) this.unannounced++;
+        else sightings.push({ at: record.at, id, template, level: record.level, host: record.host, new: isNew, telling });
       }
+      this.known.note(id, template, record.at);
       this.hold(record);
     }
     this.ingestLate();
@@ -184,8 +216,17 @@ export class Detector {
 
   // ── intake ────────────────────────────────────────────────────────────────
 
-  private isNewAt(at: number): boolean {
+  /** New: absent from the catalog, and either the catalog has history or the warm-up is over. */
+  private isNew(id: string, at: number): boolean {
+    if (this.known.has(id)) return false;
+    if (this.known.hasHistory) return true;
     return this.observedFrom !== undefined && at >= this.observedFrom + this.thresholds.newAfterMs;
+  }
+
+  /** Whether first sightings at `at` go unannounced: the cap is full and evicting fast. */
+  private throttled(at: number): boolean {
+    return this.signatures.size >= this.caps.maxSignatures
+      && this.evictions.lastMinute(at) > THROTTLE_EVICTED_SHARE * this.caps.maxSignatures;
   }
 
   private remember(id: string, isNew: boolean): void {
@@ -263,8 +304,8 @@ export class Detector {
     const { id, template } = record.fingerprint;
     const known = this.signatures.get(id);
     if (known !== undefined) return known;
-    if (this.signatures.size >= this.caps.maxSignatures) this.evictQuietest();
-    const isNew = this.announced.get(id) ?? this.isNewAt(record.at);
+    if (this.signatures.size >= this.caps.maxSignatures) this.evictQuietest(record.at);
+    const isNew = this.announced.get(id) ?? this.isNew(id, record.at);
     const limits = { maxHosts: this.caps.maxHostsPerSignature, samples: this.caps.samplesPerSignature, overflowMin: this.thresholds.overflowMin };
     const signature = new SignatureState(id, template, isNew, record, limits);
     this.signatures.set(id, signature);
@@ -282,7 +323,7 @@ export class Detector {
   }
 
   /** Evicts the least recently active signature that is not bursting. */
-  private evictQuietest(): void {
+  private evictQuietest(at: number): void {
     // One pass at most: when every signature is bursting none is evicted, and the cap waits for a burst to end.
     for (let budget = this.activity.size; budget > 0; budget--) {
       const entry = this.activity.shift();
@@ -296,6 +337,7 @@ export class Detector {
       this.signatures.delete(signature.id);
       this.watchSince.delete(signature.id);
       this.evicted++;
+      this.evictions.add(at);
       return;
     }
   }

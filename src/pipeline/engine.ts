@@ -4,7 +4,7 @@
  * same input sequence gives the same events at any replay speed.
  */
 import type { Deploy } from '../detect/model.js';
-import { Detector, type FirstSighting } from '../detect/detector.js';
+import { Detector, type CatalogInput, type FirstSighting } from '../detect/detector.js';
 import type { Thresholds } from '../detect/thresholds.js';
 import type { LineBatch, SourceCounters } from '../tail/types.js';
 import type { DeployMarker } from './deploy-marker.js';
@@ -32,6 +32,8 @@ export interface EngineOptions {
    * counted in the second they belong to, as a replay counts them; replay: 0).
    */
   judgeLagMs?: number;
+  /** The known-signature catalog a previous run saved (`--catalog`): its ids are not new. */
+  catalog?: CatalogInput;
 }
 
 /** Detection judges whole seconds, every one of them. */
@@ -55,7 +57,7 @@ export class Engine {
   private parsedLines = 0;
 
   constructor(private readonly options: EngineOptions) {
-    this.detector = new Detector(options.thresholds);
+    this.detector = new Detector(options.thresholds, undefined, options.catalog);
     if (options.observeFrom !== undefined) this.detector.observeFrom(options.observeFrom);
     this.recordPath = new RecordPath();
   }
@@ -112,6 +114,7 @@ export class Engine {
       files: source.files ?? 0,
       untimed: this.untimed,
       evicted: detector.evicted,
+      unannounced: detector.unannounced,
       errors: source.errors ?? 0,
     };
   }

@@ -36,6 +36,8 @@ export interface StatsEvent {
   untimed: number;
   /** Signatures evicted by the cap. */
   evicted: number;
+  /** First sightings not sent as `signature` events while a flood of new signatures throttled them. */
+  unannounced: number;
   errors: number;
 }
 
