@@ -4,12 +4,12 @@
  */
 import { Command } from 'commander';
 import { Engine } from '../pipeline/engine.js';
-import { cutAt, loadReplay, pacedInputs, replayTimeline } from '../pipeline/replay.js';
+import { cutAt, loadReplay, pacedInputs, replayTimeline, type LoadedReplay } from '../pipeline/replay.js';
 import { PipelineRun } from '../pipeline/run.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
-import { attachSinks, wantsTui, type SinkChoice } from './sinks.js';
+import { attachSinks, wantsTui, type AttachedSinks, type SinkChoice } from './sinks.js';
 import { stopOnSignals } from './signals.js';
 import { ReportCollector, reportFormatOf, writeReport } from '../report/write.js';
 import type { Scenario } from '../tail/fixture.js';
@@ -49,43 +49,62 @@ export function replayCommand(): Command {
     .option('--to <time>', 'stop reading after this time')
     .option('--report <file>', 'write the incident review when the replay ends: .html, .md (chart as .svg beside it) or .json')
     .action(async (dir: string, flags: ReplayFlags) => {
-      if (flags.report !== undefined) reportFormatOf(flags.report);
+      if (flags.report !== undefined) reportFormatOf(flags.report); // a bad extension fails before any work
       const choice = sinkChoice(flags);
       const speed = parseSpeed(flags.speed ?? (wantsTui(choice) ? DEFAULT_SPEED_TUI : DEFAULT_SPEED_NDJSON));
       const config = loadConfig(flags.config);
       choice.deployWindowMs = config.thresholds?.windowMs ?? DEFAULT_THRESHOLDS.windowMs;
       const replay = await loadReplay(dir);
-      let virtualNow = replay.records[0]?.at ?? replay.fixture.deploys[0]?.at ?? 0;
-      const from = flags.from === undefined ? undefined : parseSliceTime(flags.from, virtualNow, '--from');
-      const to = flags.to === undefined ? Infinity : parseSliceTime(flags.to, virtualNow, '--to');
-      if (from !== undefined && from >= to) throw new UsageError('--from must be before --to');
-      const engine = new Engine({
-        statsEveryMs: REPLAY_STATS_EVERY_MS,
-        sourceCounters: () => replay.counters,
-        ...(replay.fixture.scenario.observedFrom === undefined ? {} : { observeFrom: Date.parse(replay.fixture.scenario.observedFrom) }),
-        ...(config.thresholds === undefined ? {} : { thresholds: config.thresholds }),
-      });
-      const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow, ...(from === undefined ? {} : { quietBefore: from }) });
-      const collector = flags.report === undefined ? undefined : new ReportCollector(run.events, () => run.snapshot());
-      const sinks = await attachSinks(run, { ...choice, title: `replay ${replay.fixture.name}` });
-      const release = stopOnSignals(() => run.stop());
-      const slice = cutAt(replay, to);
-      const timeline = replayTimeline(slice.records, slice.deploys);
-      const replayed = run.run(pacedInputs(timeline, speed, (at) => { virtualNow = at; }, from));
-      // The TUI stays on the final state until the user quits; a feed keeps serving it until interrupted.
-      if (sinks.ui !== undefined) await sinks.ui;
-      else if (sinks.feed !== undefined) await replayed.then(() => untilInterrupted(sinks.say, sinks.feed!.url));
-      else await replayed;
-      await run.stop();
+      const session = replaySession(replay, flags, config);
+      const collector = flags.report === undefined ? undefined : new ReportCollector(session.run.events, () => session.run.snapshot());
+      const sinks = await attachSinks(session.run, { ...choice, title: `replay ${replay.fixture.name}` });
+      const release = stopOnSignals(() => session.run.stop());
+      await untilDone(sinks, session.start(speed));
+      await session.run.stop();
       release();
       await sinks.close();
-      if (collector !== undefined && flags.report !== undefined) {
-        const { name, description, scenario } = replay.fixture;
-        const incidentStart = earliestIncidentStart(scenario);
-        const report = collector.finish({ name, description, ...(incidentStart === undefined ? {} : { incidentStart }) });
-        await writeReport(flags.report, report);
-      }
+      if (collector !== undefined && flags.report !== undefined) await writeReview(flags.report, collector, replay);
     });
+}
+
+interface ReplaySession {
+  run: PipelineRun;
+  /** Hands the slice over at `speed`; resolves when it has all been handed over. */
+  start(speed: number): Promise<void>;
+}
+
+/** The run of a replay: its engine, its virtual clock and the slice `--from`/`--to` choose. */
+function replaySession(replay: LoadedReplay, flags: ReplayFlags, config: Config): ReplaySession {
+  let virtualNow = replay.records[0]?.at ?? replay.fixture.deploys[0]?.at ?? 0;
+  const from = flags.from === undefined ? undefined : parseSliceTime(flags.from, virtualNow, '--from');
+  const to = flags.to === undefined ? Infinity : parseSliceTime(flags.to, virtualNow, '--to');
+  if (from !== undefined && from >= to) throw new UsageError('--from must be before --to');
+  const { observedFrom } = replay.fixture.scenario;
+  const engine = new Engine({
+    statsEveryMs: REPLAY_STATS_EVERY_MS,
+    sourceCounters: () => replay.counters,
+    ...(observedFrom === undefined ? {} : { observeFrom: Date.parse(observedFrom) }),
+    ...(config.thresholds === undefined ? {} : { thresholds: config.thresholds }),
+  });
+  const run = new PipelineRun(engine, { mode: 'replay', now: () => virtualNow, ...(from === undefined ? {} : { quietBefore: from }) });
+  const slice = cutAt(replay, to);
+  return {
+    run,
+    start: (speed) => run.run(pacedInputs(replayTimeline(slice.records, slice.deploys), speed, (at) => { virtualNow = at; }, from)),
+  };
+}
+
+/** The TUI stays on the final state until the user quits; a feed keeps serving it until interrupted. */
+async function untilDone(sinks: AttachedSinks, replayed: Promise<void>): Promise<void> {
+  if (sinks.ui !== undefined) await sinks.ui;
+  else if (sinks.feed !== undefined) await replayed.then(() => untilInterrupted(sinks.say, sinks.feed!.url));
+  else await replayed;
+}
+
+async function writeReview(file: string, collector: ReportCollector, replay: LoadedReplay): Promise<void> {
+  const { name, description, scenario } = replay.fixture;
+  const incidentStart = earliestIncidentStart(scenario);
+  await writeReport(file, collector.finish({ name, description, ...(incidentStart === undefined ? {} : { incidentStart }) }));
 }
 
 /** Where the scenario says the incident began, if it says so: the onset for time to detection. */
