@@ -30,6 +30,8 @@ export const configSchema = z
     /** Backfill window at start, e.g. "30m". */
     since: z.string().optional(),
     fromStart: z.boolean().optional(),
+    /** Known-signature catalog file kept across runs, as `--catalog`. */
+    catalog: z.string().min(1).optional(),
     /** Feed address, "127.0.0.1:7077", or false for none. */
     listen: listenSchema.optional(),
     deploys: z

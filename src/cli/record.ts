@@ -34,6 +34,7 @@ export function recordCommand(): Command {
     .option('--deploys <file>', 'follow a file of Graphite plaintext deploy lines')
     .option('--poll', 'poll files instead of watching events (network filesystems)')
     .option('--stats-every <duration>', 'period of stats events', '10s')
+    .option('--catalog <file>', 'known signatures kept across runs (as for watch)')
     .action(async (paths: string[], flags: RecordFlags) => {
       const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
       const options = watchOptions(paths, flags, loadConfig(flags.config));

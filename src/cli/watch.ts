@@ -29,6 +29,7 @@ export interface FollowFlags {
   poll?: boolean;
   statsEvery?: string;
   state?: string;
+  catalog?: string;
 }
 
 interface WatchFlags extends FollowFlags {
@@ -59,6 +60,7 @@ export function watchCommand(): Command {
     .option('--poll', 'poll files instead of watching events (network filesystems)')
     .option('--stats-every <duration>', 'period of stats events', '10s')
     .option('--state <dir>', 'keep read offsets in DIR, so a restart neither loses nor repeats a line')
+    .option('--catalog <file>', 'known signatures kept across runs: those in FILE are not new, any other is new at once')
     .option('--record <dir>', 'also record the session as a fixture directory (see `logwatch record`)')
     .option('--force', 'with --record: replace the fixture files in a non-empty directory')
     .action(async (paths: string[], flags: WatchFlags, command: Command) => {
@@ -95,6 +97,8 @@ export function watchOptions(paths: string[], flags: FollowFlags, config: Config
   if (config.thresholds !== undefined) options.thresholds = config.thresholds;
   if (flags.poll === true) options.usePolling = true;
   if (flags.state !== undefined) options.stateDir = flags.state;
+  const catalog = flags.catalog ?? config.catalog;
+  if (catalog !== undefined) options.catalogFile = catalog;
   if (flags.statsEvery !== undefined) options.statsEveryMs = parseDuration(flags.statsEvery, '--stats-every');
   const deployPort = flags.deploysPort !== undefined ? parsePort(flags.deploysPort) : config.deploys?.port;
   if (deployPort !== undefined) {

@@ -6,6 +6,7 @@ import { endWith, ignoreElements, interval, map, merge, Observable, share, Subje
 import { FileFollower, type FollowOptions } from '../tail/follower.js';
 import { CommitGate } from '../tail/commit-gate.js';
 import { StateStore } from '../tail/state.js';
+import { loadCatalog, saveCatalog } from '../tail/catalog-file.js';
 import { readStdin } from '../tail/stdin.js';
 import { listenForDeploys } from '../tail/deploy-listener.js';
 import type { LineBatch, SourceCounters } from '../tail/types.js';
@@ -42,10 +43,14 @@ export interface WatchOptions {
   warn: (line: string) => void;
   /** `--state DIR`: keep read offsets there, so a restarted watch neither loses nor repeats a line. */
   stateDir?: string;
+  /** `--catalog FILE`: known signatures loaded at start (not new) and saved every minute and on stop. */
+  catalogFile?: string;
 }
 
 /** How often offsets are saved while running (ms): after SIGKILL at most this much is read again. */
 const CHECKPOINT_EVERY_MS = 1_000;
+/** How often the catalog is saved while running (ms): after SIGKILL at most this much is forgotten. */
+const CATALOG_SAVE_EVERY_MS = 60_000;
 
 export interface WatchSession {
   handle: PipelineRun;
@@ -75,6 +80,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     judgeLagMs: LIVE_JUDGE_LAG_MS,
     ...(observedFrom === undefined ? {} : { observeFrom: observedFrom }),
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+    ...(options.catalogFile === undefined ? {} : { catalog: { known: loadCatalog(options.catalogFile, options.warn) } }),
   });
   const deploys = new Subject<DeployMarker>();
   const closers: Array<() => Promise<unknown>> = [];
@@ -131,12 +137,30 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   );
   // With stdin as the only source the run ends with stdin; otherwise the clock ticks until stopped.
   const stdinEnded = stdin !== undefined && files.length === 0 ? stdin.pipe(ignoreElements(), endWith(true)) : undefined;
+  const stopCatalog = options.catalogFile === undefined ? undefined : keepCatalogSaved(options.catalogFile, engine, options.warn);
   const running = handle.run(stdinEnded === undefined ? inputs : inputs.pipe(takeUntil(stdinEnded)));
-  // With --state, the last offsets are saved before `done`: the process may exit right after.
-  const done = running.then(() => Promise.all(stopping)).then(() => undefined);
+  // With --state or --catalog, the last save happens before `done`: the process may exit right after.
+  const done = running.then(() => Promise.all(stopping)).then(() => stopCatalog?.());
   // Resolve once every file is opened and positioned, so "watching" means what it says.
   await Promise.all(started);
   return { handle, done, deployPort, files: followers.reduce((n, f) => n + f.counters().files, 0), observedFrom };
+}
+
+/** Saves the detector's catalog every minute; the returned function saves it a last time and stops. */
+function keepCatalogSaved(file: string, engine: Engine, warn: (line: string) => void): () => void {
+  const save = (): void => {
+    try {
+      saveCatalog(file, engine.detector.knownSignatures());
+    } catch (error) {
+      warn(`catalog: saving ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const timer = setInterval(save, CATALOG_SAVE_EVERY_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    save();
+  };
 }
 
 function followerOptions(options: WatchOptions, patterns: string[]): FollowOptions {
