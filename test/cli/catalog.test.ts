@@ -2,6 +2,8 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliProcess, tempDir, waitFor } from '../support/cli.js';
+import { parseConfig } from '../../src/cli/config.js';
+import { watchOptions } from '../../src/cli/watch.js';
 
 const phpLine = (n: number, message: string): string =>
   `[23-Nov-2026 14:03:${String(n % 60).padStart(2, '0')} UTC] PHP Warning:  ${message} in /var/www/lib/Listing.php on line ${n}\n`;
@@ -57,5 +59,18 @@ describe('logwatch watch --catalog', () => {
     ]);
     expect(existsSync(path.join(dir, 'catalog.json'))).toBe(true);
     expect(Object.keys((JSON.parse(readFileSync(path.join(dir, 'catalog.json'), 'utf8')) as { signatures: object }).signatures)).toHaveLength(1);
+  });
+});
+
+describe('catalog in the configuration', () => {
+  it('"catalog" in logwatch.config.json sets the catalog file; --catalog overrides it', () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'php_errors.log');
+    writeFileSync(log, '');
+    const config = parseConfig(JSON.stringify({ catalog: 'team/catalog.json' }), 'logwatch.config.json');
+    expect(watchOptions([log], {}, config).catalogFile).toBe('team/catalog.json');
+    expect(watchOptions([log], { catalog: 'mine.json' }, config).catalogFile).toBe('mine.json');
+    expect(watchOptions([log], {}, {}).catalogFile).toBeUndefined();
+    expect(() => parseConfig(JSON.stringify({ catalog: 7 }), 'logwatch.config.json')).toThrow(/catalog/);
   });
 });
