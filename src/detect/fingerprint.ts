@@ -4,7 +4,7 @@
  * persisted catalog all rely on that. Continuation lines (stack traces) are samples, not identity.
  */
 import { DEFAULT_MAX_CACHED_TEMPLATES, SignatureCatalog, type KnownTemplate, type SignatureCatalogOptions } from './clusters.js';
-import { scanLine, type ScannedLine } from './mask.js';
+import { scanLine, scanLineFrom, type ScannedLine } from './mask.js';
 import type { Fingerprint } from './model.js';
 import { visibleText } from '../pipeline/visible-text.js';
 
@@ -60,6 +60,11 @@ export function firstLine(message: string): string {
 }
 
 /** The id of a template: 8 hex characters of FNV-1a 64 over its UTF-8 bytes, high half xor low half. */
+/** Whether `line[from…]` is its own first line: no newline in it and no `\r` for `firstLine` to drop. */
+function isFirstLineFrom(line: string, from: number): boolean {
+  return line.indexOf('\n', from) < 0 && (line.length === from || line.charCodeAt(line.length - 1) !== 13);
+}
+
 export function templateId(template: string): string {
   return fnv1a64Folded(template);
 }
@@ -110,6 +115,8 @@ function fnv1a64Folded(text: string): string {
 /** What the pipeline and `logwatch fingerprint` use: the pure function, then the catalog. */
 export interface Fingerprinter {
   sign(message: string): Fingerprint;
+  /** `sign(line.slice(from))` without the slice (a message that is the rest of its line). */
+  signFrom(line: string, from: number): Fingerprint;
   /** The catalog behind `sign`, for its counts (size, evicted, cachedTemplates). */
   readonly catalog: SignatureCatalog;
 }
@@ -129,11 +136,13 @@ export function createFingerprinter(options: SignatureCatalogOptions = {}): Fing
   const catalog = new SignatureCatalog(options);
   const templates = new TemplateCache<SignedTemplate>(Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES));
   const entry = (template: string): SignedTemplate => ({ template, id: templateId(template), known: undefined });
-  const sign = (message: string): Fingerprint => {
-    const scanned = scanLine(firstLine(message));
+  const signScanned = (scanned: ScannedLine): Fingerprint => {
     const signed = templates.get(scanned, entry);
     signed.known = catalog.knownTemplate(signed, signed.known);
     return catalog.fingerprintOf(signed.known, signed, scanned.tellingValues, scanned.maskedValues);
   };
-  return { sign, catalog };
+  const sign = (message: string): Fingerprint => signScanned(scanLine(firstLine(message)));
+  const signFrom = (line: string, from: number): Fingerprint =>
+    isFirstLineFrom(line, from) ? signScanned(scanLineFrom(line, from)) : sign(line.slice(from));
+  return { sign, signFrom, catalog };
 }

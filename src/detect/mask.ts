@@ -85,7 +85,20 @@ const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
  * there an 8- or 16-bit boundary is an everyday magnitude, not an overflow. Matched lazily, once
  * per line, only when such a boundary shows up; word boundaries keep `lifetime` out.
  */
-const TIME_WORDS = /\b(?:time|times|timing|timings|took|elapsed|duration|latency|uptime)\b/i;
+const TIME_WORDS = /\b(?:time|times|timing|timings|took|elapsed|duration|latency|uptime)\b/gi;
+
+/** Where the first time word of `line[from…]` starts in `line`, or -1, as if the text were cut at `from`. */
+function timeWordFrom(line: string, from: number): number {
+  // Cut, `\b` holds at the text's start; in place it does not when a word character precedes it.
+  const cut = from > 0 && isWordChar(line.charCodeAt(from - 1));
+  const text = cut ? line.slice(from) : line;
+  TIME_WORDS.lastIndex = cut ? 0 : from;
+  const match = TIME_WORDS.exec(text);
+  if (match === null) return -1;
+  return cut ? match.index + from : match.index;
+}
+
+const isWordChar = (c: number): boolean => isAlnum(c) || c === 95;
 
 /** Longest telling literal a time word can excuse: `-65536` (8- and 16-bit boundaries only). */
 const MAX_TIME_COINCIDENCE_LENGTH = 6;
@@ -181,7 +194,7 @@ const isPieceBreak = (c: number): boolean => c === 46 || c === 45 || c === 95 ||
  * is reset on every call and nothing of it escapes) so the hot path allocates only the result.
  */
 export function maskLine(line: string): MaskedLine {
-  return SCRATCH.run(line).result();
+  return SCRATCH.run(line, 0).result();
 }
 
 /**
@@ -205,7 +218,16 @@ export interface ScannedLine {
  * next call (the masker is reused); its values and telling arrays are the caller's to keep.
  */
 export function scanLine(line: string): ScannedLine {
-  return SCRATCH.run(line);
+  return SCRATCH.run(line, 0);
+}
+
+/**
+ * `scanLine(line.slice(from))` without the slice: the same template, hash, values and telling
+ * values. A message is usually the rest of its line after the header, and reading characters of
+ * that flat line is about a third cheaper than reading them through a sliced string.
+ */
+export function scanLineFrom(line: string, from: number): ScannedLine {
+  return SCRATCH.run(line, from);
 }
 
 /**
@@ -385,6 +407,8 @@ class LineMasker extends TemplatePieces {
   private telling: Telling[] = NO_TELLING;
   private previousStart = 0;
   private previousEnd = 0;
+  /** Where the masked text starts in `line`; nothing before it is read. */
+  private from = 0;
   private sqlLine: boolean | undefined;
   /** Where the line's first time word starts (-1: none), found on first need. */
   private timeWordAt: number | undefined;
@@ -400,13 +424,15 @@ class LineMasker extends TemplatePieces {
   /** Per quote character (34, 39): the last search for a closing quote, so each line is searched once. */
   private readonly closeSearch = { 34: { from: -1, found: -1 }, 39: { from: -1, found: -1 } };
 
-  /** Masks `line`; the masker then answers `key`, `check` and `template` for it. */
-  run(line: string): this {
+  /** Masks `line[from…]`; the masker then answers `key`, `check` and `template` for it. */
+  run(line: string, from: number): this {
     this.resetPieces(line);
     this.values.reset();
     this.telling = NO_TELLING;
-    this.previousStart = 0;
-    this.previousEnd = 0;
+    this.from = from;
+    // A previous word that ends at `from` is none (`previousWordHint`).
+    this.previousStart = from;
+    this.previousEnd = from;
     this.sqlLine = undefined;
     this.timeWordAt = undefined;
     this.lastWordEnd = 'other';
@@ -416,13 +442,13 @@ class LineMasker extends TemplatePieces {
     // The hot loop keeps its state in locals and writes it back only around the slow path.
     let a = this.hashA;
     let b = this.hashB;
-    let previousStart = 0;
-    let previousEnd = 0;
+    let previousStart = from;
+    let previousEnd = from;
     let namesNext = false;
     // Words copied as they are since the last piece: the line range [copiedFrom, copiedTo), hashed, not yet a piece.
     let copiedFrom = -1;
     let copiedTo = -1;
-    let i = 0;
+    let i = from;
     while (i < n) {
       while (i < n && line.charCodeAt(i) <= 32) i++;
       if (i >= n) break;
@@ -658,7 +684,7 @@ class LineMasker extends TemplatePieces {
   }
 
   private previousWordHint(): KindHint {
-    if (this.previousEnd === 0) return undefined;
+    if (this.previousEnd === this.from) return undefined;
     return kindHintOf(this.line, this.previousStart, this.previousEnd);
   }
 
@@ -719,15 +745,12 @@ class LineMasker extends TemplatePieces {
   /** Whether a telling literal is small enough, and follows a time word, to be a time by chance. */
   private isTimeCoincidence(literal: string): boolean {
     if (literal.length > MAX_TIME_COINCIDENCE_LENGTH) return false;
-    if (this.timeWordAt === undefined) {
-      const match = TIME_WORDS.exec(this.line);
-      this.timeWordAt = match === null ? -1 : match.index;
-    }
+    this.timeWordAt ??= timeWordFrom(this.line, this.from);
     return this.timeWordAt >= 0 && this.timeWordAt < this.wordStart;
   }
 
   private isSqlLine(): boolean {
-    this.sqlLine ??= this.line.includes('SQLSTATE');
+    this.sqlLine ??= this.line.includes('SQLSTATE', this.from);
     return this.sqlLine;
   }
 

@@ -8,6 +8,7 @@ import { MultilineJoiner } from '../tail/multiline.js';
 import { createFingerprinter } from '../detect/fingerprint.js';
 import { parseHeader } from './parse-header.js';
 import type { SignedRecord } from './record.js';
+import type { Fingerprint } from '../detect/model.js';
 
 
 
@@ -61,7 +62,16 @@ export class RecordPath {
       host: this.hosts.get(source) ?? header.host ?? this.localHost,
       source,
       message,
-      fingerprint: this.fingerprinter.sign(header.message),
+      fingerprint: this.signMessage(lines[0] ?? '', header.message),
     };
+  }
+
+  /**
+   * Most messages are the rest of their first line after the header: then the line itself is
+   * masked from where the message starts, which reads flat characters rather than a sliced string's.
+   */
+  private signMessage(line: string, message: string): Fingerprint {
+    const from = line.length - message.length;
+    return from >= 0 && line.endsWith(message) ? this.fingerprinter.signFrom(line, from) : this.fingerprinter.sign(message);
   }
 }

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskLine } from '../../src/detect/mask.js';
+import { maskLine, scanLine, scanLineFrom } from '../../src/detect/mask.js';
+import { createFingerprinter } from '../../src/detect/fingerprint.js';
 
 /** input → template, values: one row per mask kind and per judgement call in mask.ts. */
 const TABLE: [input: string, template: string, values: string[]][] = [
@@ -163,5 +165,57 @@ describe('maskLine', () => {
     it('gives an HTTP 500 and a 404 different templates', () => {
       expect(maskLine('GET /a HTTP/1.1 500').template).not.toBe(maskLine('GET /a HTTP/1.1 404').template);
     });
+  });
+});
+
+/** Everything a scan answers, copied out (the masker is reused by the next scan). */
+function scanned(run: () => ReturnType<typeof scanLine>) {
+  const s = run();
+  return { key: s.key, check: s.check, template: s.template(), values: s.maskedValues, telling: s.tellingValues };
+}
+
+/** Headers and messages that exercise what reads around the message: time words, SQLSTATE, quotes, first-word hints. */
+const HEADERS = ['', '[23-Nov-2026 00:00:00 UTC] PHP Warning:  ', 'xtook', 'host ', 'status', 'SQLSTATE '];
+const MESSAGES = [
+  'took 255 ms then boot = -127',
+  'Times: total = 40, boot = -127',
+  'status 500 on line 128',
+  'retry 3 of 5 user root from 10.1.2.3:8080',
+  "Duplicate entry '6106208' for key 'listings.PRIMARY' in /a/Db.php:120",
+  '2147483647 rows',
+  '[1062] error',
+  'SQLSTATE[23000]: 1062 Duplicate',
+  '',
+];
+
+describe('scanLineFrom', () => {
+  it('answers exactly what scanLine answers for the text cut at the same place', () => {
+    for (const header of HEADERS) {
+      for (const message of MESSAGES) {
+        const line = header + message;
+        expect(scanned(() => scanLineFrom(line, header.length))).toEqual(scanned(() => scanLine(message)));
+      }
+    }
+  });
+
+  it('agrees with scanLine on arbitrary lines cut anywhere', () => {
+    const word = fc.constantFrom('took', 'time', 'user', 'line', 'status', 'SQLSTATE', '128', '255', '-127', '"a b"', "'x'", '1.2.3.4', 'KB', 'x=1', 'a:65535');
+    const text = fc.array(fc.oneof(word, fc.string({ maxLength: 6 })), { maxLength: 12 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(text, fc.nat(), (line, at) => {
+        const from = line.length === 0 ? 0 : at % (line.length + 1);
+        expect(scanned(() => scanLineFrom(line, from))).toEqual(scanned(() => scanLine(line.slice(from))));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('Fingerprinter.signFrom', () => {
+  it('signs as sign() does on the slice, also when the rest is not its own first line', () => {
+    for (const line of ['[x] took 255 ms', '[x] a 1\r', '[x] first 2\nsecond 3', '[x] ']) {
+      const bySlice = createFingerprinter().sign(line.slice(4));
+      expect(createFingerprinter().signFrom(line, 4)).toEqual(bySlice);
+    }
   });
 });
