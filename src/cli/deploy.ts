@@ -9,6 +9,7 @@
 import { connect } from 'node:net';
 import { Command } from 'commander';
 import { DEFAULT_DEPLOY_PORT } from '../tail/deploy-listener.js';
+import { tokenFrom } from './sinks.js';
 
 /** Long enough for a slow network, short enough that a push script does not hang on a dead host. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -92,9 +93,8 @@ async function runHttpDeploy(command: Command, options: DeployOptions, url: URL,
     ...(options.version === undefined ? {} : { version: options.version }),
     ...(options.by === undefined ? {} : { by: options.by }),
   };
-  const token = options.token ?? process.env['LOGWATCH_TOKEN'];
   try {
-    const answer = await postDeploy(url, body, token === '' ? undefined : token);
+    const answer = await postDeploy(url, body, tokenFrom(options.token).token);
     command.configureOutput().writeOut?.(`sent deploy to ${url.origin}: ${answer.trim()}\n`);
   } catch (error) {
     command.error(

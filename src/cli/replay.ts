@@ -9,7 +9,7 @@ import { PipelineRun } from '../pipeline/run.js';
 import { loadConfig, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
-import { attachSinks, wantsTui, type AttachedSinks, type SinkChoice } from './sinks.js';
+import { attachSinks, tokenFrom, wantsTui, type AttachedSinks, type SinkChoice } from './sinks.js';
 import { stopOnSignals } from './signals.js';
 import { ReportCollector, reportFormatOf, writeReport } from '../report/write.js';
 import type { Scenario } from '../tail/fixture.js';
@@ -114,12 +114,11 @@ function earliestIncidentStart(scenario: Scenario): number | undefined {
 }
 
 function sinkChoice(flags: ReplayFlags): SinkChoice {
-  const token = flags.token ?? process.env['LOGWATCH_TOKEN'];
   return {
     ...(flags.json === undefined ? {} : { json: flags.json }),
     ...(flags.tui === undefined ? {} : { tui: flags.tui }),
     ...(flags.listen === undefined ? {} : { listen: flags.listen === true ? DEFAULT_LISTEN : flags.listen }),
-    ...(token === undefined || token === '' ? {} : { token }),
+    ...tokenFrom(flags.token),
   };
 }
 

@@ -10,7 +10,7 @@ import { openRecording, recordEvents, type FixtureRecorder } from '../tail/recor
 import { parseDuration } from './duration.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
-import { attachSinks, type SinkChoice } from './sinks.js';
+import { attachSinks, tokenFrom, type SinkChoice } from './sinks.js';
 import { holdPushLock } from './lock-file.js';
 import { stopOnSignals } from './signals.js';
 
@@ -112,12 +112,11 @@ export function watchOptions(paths: string[], flags: FollowFlags, config: Config
 
 function sinkChoice(flags: WatchFlags, config: Config, listenIsDefault: boolean): SinkChoice {
   const listen = listenIsDefault && config.listen !== undefined ? config.listen : flags.listen;
-  const token = flags.token ?? process.env['LOGWATCH_TOKEN'];
   return {
     ...(flags.json === undefined ? {} : { json: flags.json }),
     ...(flags.tui === undefined ? {} : { tui: flags.tui }),
     ...(listen === false ? {} : { listen, listenIsDefault: listenIsDefault && config.listen === undefined }),
-    ...(token === undefined || token === '' ? {} : { token }),
+    ...tokenFrom(flags.token),
     deployWindowMs: config.thresholds?.windowMs ?? DEFAULT_THRESHOLDS.windowMs,
     title: 'watch',
   };
