@@ -9,7 +9,7 @@
 import { connect } from 'node:net';
 import { Command } from 'commander';
 import { DEFAULT_DEPLOY_PORT } from '../tail/deploy-listener.js';
-import { tokenFrom } from './sinks.js';
+import { tokenFrom } from './token.js';
 
 /** Long enough for a slow network, short enough that a push script does not hang on a dead host. */
 const CONNECT_TIMEOUT_MS = 5000;

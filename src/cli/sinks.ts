@@ -32,12 +32,6 @@ export interface AttachedSinks {
   close(): Promise<void>;
 }
 
-/** The feed token: the flag, else $LOGWATCH_TOKEN; an empty value means none. */
-export function tokenFrom(flag: string | undefined): { token?: string } {
-  const token = flag ?? process.env['LOGWATCH_TOKEN'];
-  return token === undefined || token === '' ? {} : { token };
-}
-
 export function wantsTui(choice: SinkChoice): boolean {
   if (choice.tui === true) {
     if (process.stdout.isTTY !== true) throw new UsageError('--tui needs a terminal, but stdout is not a TTY; use --json for NDJSON');

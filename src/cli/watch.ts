@@ -10,7 +10,8 @@ import { openRecording, recordEvents, type FixtureRecorder } from '../tail/recor
 import { parseDuration } from './duration.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
-import { attachSinks, tokenFrom, type SinkChoice } from './sinks.js';
+import { attachSinks, type SinkChoice } from './sinks.js';
+import { tokenFrom } from './token.js';
 import { holdPushLock } from './lock-file.js';
 import { stopOnSignals } from './signals.js';
 
