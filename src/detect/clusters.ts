@@ -54,6 +54,8 @@ export interface KnownTemplate {
   ownCluster: boolean;
   /** Per token: null to pass its values on, or the token cut at its placeholders to fill a widened word. */
   fills: (FillPlan | null)[];
+  /** Values a line of this template has once widened (`widenValues` sizes its answer by it). */
+  widenedValueCount: number;
 }
 
 /** Candidates compared per new template (most recent first), as Drain bounds a node's children. */
@@ -150,7 +152,7 @@ export class SignatureCatalog {
     const cluster = this.bestMatch(fp.id, tokens) ?? this.open(fp.id, tokens);
     widen(cluster, tokens);
     if (this.known.size >= this.maxCachedTemplates) this.forgetOldestTemplate();
-    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [], fills: [], ownCluster: false };
+    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [], fills: [], widenedValueCount: 0, ownCluster: false };
     this.known.set(fp.template, known);
     this.knownOrder.push(fp.template);
     return known;
@@ -328,23 +330,26 @@ function planValues(known: KnownTemplate): void {
   known.widened = widened.length > 0 ? widened : null;
   known.placeholderCounts = known.widened === null ? [] : known.tokens.map(countPlaceholders);
   known.fills = known.tokens.map((token, i) => (widened.includes(i) ? fillPlan(token) : null));
+  known.widenedValueCount = known.placeholderCounts.reduce((sum, count, i) => sum + (known.fills[i] === null ? count : 1), 0);
   known.version = known.cluster.version;
 }
 
 /** The line's values in the cluster template's order: a widened word contributes its whole text. */
 function widenValues(known: KnownTemplate, values: readonly string[]): string[] {
-  const out: string[] = [];
+  // Sized up front: an array grown by push gets room for 17 on its first push, mostly garbage.
+  const out = new Array<string>(known.widenedValueCount);
+  let at = 0;
   let next = 0;
   for (let i = 0; i < known.tokens.length; i++) {
     const count = known.placeholderCounts[i]!;
     const fill = known.fills[i]!;
     if (fill === null) {
-      for (let k = next; k < next + count; k++) out.push(values[k]!);
+      for (let k = next; k < next + count; k++) out[at++] = values[k]!;
     } else {
       // The word with its values put back: `node-<NUM>` + ["12"] → `node-12`.
       let text = fill.texts[0]!;
       for (let k = 0; k < fill.placeholders.length; k++) text += (values[next + k] ?? fill.placeholders[k]) + fill.texts[k + 1];
-      out.push(text);
+      out[at++] = text;
     }
     next += count;
   }
