@@ -31,30 +31,35 @@ export class RecordPath {
   push(batch: LineBatch): SignedRecord[] {
     this.lines += batch.lines.length;
     this.hosts.set(batch.source, batch.host);
-    const completed = this.joiner.push(batch.source, batch.lines, batch.arrivedAt);
     const out: SignedRecord[] = [];
-    for (const lines of completed) out.push(this.sign(batch.source, lines, batch.arrivedAt));
+    this.joiner.pushEach(batch.source, batch.lines, batch.arrivedAt, (first, continuation) =>
+      out.push(this.sign(batch.source, first, continuation, batch.arrivedAt)),
+    );
     return out;
   }
 
   /** Records whose source has been quiet long enough (live mode, called on each tick). */
   flushIdle(now: number): SignedRecord[] {
-    return this.joiner.flushIdle(now).map(({ source, lines, firstArrivedAt }) => this.sign(source, lines, firstArrivedAt));
+    return this.joiner.flushIdle(now).map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
   }
 
   /** Everything still pending (end of input). */
   flushAll(): SignedRecord[] {
-    return this.joiner.flushAll().map(({ source, lines, firstArrivedAt }) => this.sign(source, lines, firstArrivedAt));
+    return this.joiner.flushAll().map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
   }
 
   get droppedLines(): number {
     return this.joiner.droppedLines;
   }
 
+  private signLines(source: string, lines: string[], arrivedAt: number): SignedRecord {
+    return this.sign(source, lines[0] ?? '', lines.length > 1 ? lines.slice(1) : undefined, arrivedAt);
+  }
+
   /** `arrivedAt`: when the record's first line was read — its event time if the line has none. */
-  private sign(source: string, lines: string[], arrivedAt: number): SignedRecord {
-    const header = parseHeader(lines[0] ?? '', arrivedAt);
-    const message = lines.length > 1 ? `${header.message}\n${lines.slice(1).join('\n')}` : header.message;
+  private sign(source: string, first: string, continuation: string[] | undefined, arrivedAt: number): SignedRecord {
+    const header = parseHeader(first, arrivedAt);
+    const message = continuation === undefined ? header.message : `${header.message}\n${continuation.join('\n')}`;
     return {
       at: header.at ?? arrivedAt,
       timeFromLine: header.at !== undefined,
@@ -62,7 +67,7 @@ export class RecordPath {
       host: this.hosts.get(source) ?? header.host ?? this.localHost,
       source,
       message,
-      fingerprint: this.signMessage(lines[0] ?? '', header.message),
+      fingerprint: this.signMessage(first, header.message),
     };
   }
 

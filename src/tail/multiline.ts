@@ -31,9 +31,17 @@ const DEFAULT_QUIET_MS = 1000;
 /** 200 lines hold any useful stack trace; a runaway record must not hold memory without bound. */
 const DEFAULT_MAX_LINES = 200;
 
+/**
+ * Receives each completed record: its first line, and its continuation lines when it has any
+ * (`undefined` for the common one-line record, so that record costs no array).
+ */
+export type RecordSink = (first: string, continuation: string[] | undefined, firstArrivedAt: number) => void;
+
 /** A source's pending record and what decides its next line; reused from record to record (one less allocation per line). */
 interface SourceState {
-  lines: string[];
+  first: string;
+  /** Lines after the first, made on the first continuation line. */
+  continuation: string[] | undefined;
   firstArrivedAt: number;
   /** When this source last sent a line: the quiet timer's start. */
   lastArrivedAt: number;
@@ -62,8 +70,14 @@ export class MultilineJoiner {
 
   /** Feeds one source's lines; returns the records completed by them (a record completes when the next starts). */
   push(source: string, lines: string[], arrivedAt: number): string[][] {
-    if (lines.length === 0) return [];
     const completed: string[][] = [];
+    this.pushEach(source, lines, arrivedAt, (first, continuation) => completed.push(linesOf(first, continuation)));
+    return completed;
+  }
+
+  /** `push`, handing each completed record to `sink` as it completes instead of collecting arrays. */
+  pushEach(source: string, lines: string[], arrivedAt: number, sink: RecordSink): void {
+    if (lines.length === 0) return;
     const known = this.pending.get(source);
     let state = known;
     for (const line of lines) {
@@ -75,13 +89,12 @@ export class MultilineJoiner {
       if (next === LineKind.Continues) {
         this.append(state, line);
       } else {
-        completed.push(state.lines);
+        sink(state.first, state.continuation, state.firstArrivedAt);
         restartRecord(state, line, arrivedAt, next === LineKind.StartsHeaded);
       }
     }
     state!.lastArrivedAt = arrivedAt;
     if (known === undefined) this.pending.set(source, state!);
-    return completed;
   }
 
   /** Records whose source has been quiet for quietMs by `now` (call periodically in live mode). */
@@ -89,7 +102,7 @@ export class MultilineJoiner {
     const flushed: FlushedRecord[] = [];
     for (const [source, state] of this.pending) {
       if (now - state.lastArrivedAt < this.quietMs) continue;
-      flushed.push({ source, lines: state.lines, firstArrivedAt: state.firstArrivedAt });
+      flushed.push({ source, lines: linesOf(state.first, state.continuation), firstArrivedAt: state.firstArrivedAt });
       this.pending.delete(source);
     }
     return flushed;
@@ -99,7 +112,7 @@ export class MultilineJoiner {
   flushAll(): FlushedRecord[] {
     const flushed: FlushedRecord[] = [];
     for (const [source, state] of this.pending) {
-      flushed.push({ source, lines: state.lines, firstArrivedAt: state.firstArrivedAt });
+      flushed.push({ source, lines: linesOf(state.first, state.continuation), firstArrivedAt: state.firstArrivedAt });
     }
     this.pending.clear();
     return flushed;
@@ -108,18 +121,25 @@ export class MultilineJoiner {
   private append(state: SourceState, line: string): void {
     if (startsTraceback(line)) state.inTraceback = true;
     else if (state.inTraceback && !startsWithSpace(line) && line.length > 0) state.inTraceback = false;
-    if (state.lines.length < this.maxLines) state.lines.push(line);
-    else this.dropped++;
+    const kept = 1 + (state.continuation?.length ?? 0);
+    if (kept >= this.maxLines) this.dropped++;
+    else if (state.continuation === undefined) state.continuation = [line];
+    else state.continuation.push(line);
   }
 }
 
+function linesOf(first: string, continuation: string[] | undefined): string[] {
+  return continuation === undefined ? [first] : [first, ...continuation];
+}
+
 function startRecord(line: string, arrivedAt: number): SourceState {
-  return { lines: [line], firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(line), inTraceback: startsTraceback(line) };
+  return { first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(line), inTraceback: startsTraceback(line) };
 }
 
 /** The source's state now holds a record that `line` starts; `headed`: whether the line carries a header. */
 function restartRecord(state: SourceState, line: string, arrivedAt: number, headed: boolean): void {
-  state.lines = [line];
+  state.first = line;
+  state.continuation = undefined;
   state.firstArrivedAt = arrivedAt;
   state.headed = headed;
   state.inTraceback = startsTraceback(line);

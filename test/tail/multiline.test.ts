@@ -259,3 +259,20 @@ describe('maxLines', () => {
     expect(joiner.droppedLines).toBe(51);
   });
 });
+
+describe('pushEach', () => {
+  it('hands a one-line record no continuation array, and each record the arrival time of its first line', () => {
+    const joiner = new MultilineJoiner();
+    const seen: [string, string[] | undefined, number][] = [];
+    const sink = (first: string, continuation: string[] | undefined, at: number): void => {
+      seen.push([first, continuation === undefined ? undefined : [...continuation], at]);
+    };
+    joiner.pushEach('a', [`${STAMP} PHP Warning:  one`, `${STAMP} PHP Fatal error:  two`], 10, sink);
+    joiner.pushEach('a', ['Stack trace:', '#0 {main}', `${STAMP} PHP Notice:  three`], 20, sink);
+    expect(seen).toEqual([
+      [`${STAMP} PHP Warning:  one`, undefined, 10],
+      [`${STAMP} PHP Fatal error:  two`, ['Stack trace:', '#0 {main}'], 10],
+    ]);
+    expect(joiner.flushAll()).toEqual([{ source: 'a', lines: [`${STAMP} PHP Notice:  three`], firstArrivedAt: 20 }]);
+  });
+});
