@@ -72,15 +72,29 @@ function phpLabelLevel(text: string, start: number, end: number): Level | undefi
 /**
  * For text starting at `start` with `PHP <label>:`, the level and where the message after the
  * label begins; `undefined` when there is no known label there (`PHP Stack trace:`, free text).
+ * The answer is a reused object: read it before the next call.
  */
-export function readPhpLabel(text: string, start: number): { level: Level; messageStart: number } | undefined {
+export function readPhpLabel(text: string, start: number): Readonly<PhpLabel> | undefined {
   if (!text.startsWith('PHP ', start)) return undefined;
   const colon = text.indexOf(':', start + 4);
   if (colon < 0 || colon - start - 4 > LONGEST_PHP_LABEL) return undefined;
   const level = phpLabelLevel(text, start + 4, colon);
   if (level === undefined) return undefined;
-  return { level, messageStart: skipSpaces(text, colon + 1) };
+  phpLabelRead.level = level;
+  phpLabelRead.messageStart = skipSpaces(text, colon + 1);
+  return phpLabelRead;
 }
+
+interface PhpLabel {
+  level: Level;
+  messageStart: number;
+}
+
+/**
+ * `readPhpLabel`'s answer, one object reused: valid until its next call (every caller reads it at
+ * once). It runs on every PHP line, and a fresh object per line was garbage on the hot path.
+ */
+const phpLabelRead: PhpLabel = { level: 'error', messageStart: 0 };
 
 export function skipSpaces(text: string, from: number): number {
   let i = from;
