@@ -821,20 +821,28 @@ class LineMasker extends TemplatePieces {
   private maskComposite(core: string, hint: KindHint): string {
     let out = '';
     let previousWord: KindHint = hint;
+    // Atoms without digits and the punctuation between them stay as they are: they are copied as
+    // one run, sliced once (`/var/www/html/lib/` before `Db.php:187`), not atom by atom.
+    let copiedFrom = 0;
     let i = 0;
     const n = core.length;
     while (i < n) {
       let j = i;
-      while (j < n && isAtomChar(core.charCodeAt(j))) j++;
-      if (j > i) {
-        const atom = core.slice(i, j);
-        out += hasDigit(atom) ? this.maskAtom(atom, previousWord) : atom;
-        previousWord = kindHintOf(atom, 0, atom.length);
+      let digits = false;
+      while (j < n && isAtomChar(core.charCodeAt(j))) {
+        if (isDigit(core.charCodeAt(j))) digits = true;
+        j++;
       }
-      if (j < n) out += core[j];
+      if (j > i) {
+        if (digits) {
+          out += core.slice(copiedFrom, i) + this.maskAtom(core.slice(i, j), previousWord);
+          copiedFrom = j;
+        }
+        previousWord = kindHintOf(core, i, j);
+      }
       i = j + 1;
     }
-    return out;
+    return copiedFrom === 0 ? core : out + core.slice(copiedFrom);
   }
 
   /** An atom whole if it is one value; else an address at its start (`10.1.2.3:50010:Got`), then pieces. */
