@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../support/cli.js';
+
+const LOG = [
+  '[23-Nov-2026 14:03:11 UTC] PHP Fatal error:  Uncaught PDOException: SQLSTATE[22003]: Numeric value out of range: 1264 Out of range value for column \'id\' at row 1 in /var/www/lib/Db.php:88',
+  'Stack trace:',
+  '#0 /var/www/lib/Db.php(88): PDOStatement->execute(Array)',
+  '#1 {main}',
+  '  thrown in /var/www/lib/Db.php on line 88',
+  '[23-Nov-2026 14:03:12 UTC] PHP Warning:  Duplicate entry \'2147483647\' for key \'listings.PRIMARY\' in /var/www/lib/Db.php on line 120',
+  '[23-Nov-2026 14:03:13 UTC] PHP Warning:  Duplicate entry \'2147483646\' for key \'listings.PRIMARY\' in /var/www/lib/Db.php on line 120',
+].join('\n') + '\n';
+
+type Row = { line: string; id: string; template: string; telling: Array<{ value: string; name: string }> };
+const rows = (stdout: string): Row[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as Row);
+
+describe('logwatch fingerprint', () => {
+  it('prints one line per record (a stack trace joins its error) with the telling value kept and explained', async () => {
+    const file = path.join(tempDir(), 'php_errors.log');
+    writeFileSync(file, LOG);
+    const result = await runCli(['fingerprint', file]);
+    expect(result.code).toBe(0);
+    const out = rows(result.stdout);
+    expect(out).toHaveLength(3);
+    expect(out[0]!.line).toContain('#1 {main}');
+    expect(out[1]!.template).toContain('2147483647');
+    expect(out[1]!.telling.map((t) => t.name)).toEqual(['INT32_MAX']);
+    expect(out[2]!.template).not.toContain('2147483646');
+    expect(out[1]!.id).not.toBe(out[2]!.id);
+  });
+
+  it('gives the same ids in two separate processes, and from stdin', async () => {
+    const file = path.join(tempDir(), 'php_errors.log');
+    writeFileSync(file, LOG);
+    const [first, second, piped] = await Promise.all([
+      runCli(['fingerprint', file]), runCli(['fingerprint', file]), runCli(['fingerprint', '-'], { input: LOG }),
+    ]);
+    expect(rows(second.stdout).map((r) => r.id)).toEqual(rows(first.stdout).map((r) => r.id));
+    expect(rows(piped.stdout).map((r) => r.id)).toEqual(rows(first.stdout).map((r) => r.id));
+  });
+
+  it('--message-only takes every line as a whole message', async () => {
+    const result = await runCli(['fingerprint', '--message-only', '-'], { input: LOG });
+    expect(rows(result.stdout)).toHaveLength(7);
+    expect(rows(result.stdout)[1]!.line).toBe('Stack trace:');
+  });
+
+  it('exits 2 with one line for a missing file', async () => {
+    const result = await runCli(['fingerprint', '/nonexistent/php_errors.log']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
