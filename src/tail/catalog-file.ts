@@ -7,8 +7,9 @@
  * times in ms since the epoch, most recently seen first. Replaced atomically (temp file, fsync,
  * rename, fsync directory) as `src/tail/state.ts` does, so a crash leaves the old or the new file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { replaceFileAtomically } from './atomic-file.js';
 import { z } from 'zod';
 import type { KnownSignature } from '../detect/known-signatures.js';
 
@@ -40,16 +41,7 @@ export function saveCatalog(file: string, signatures: readonly KnownSignature[])
   const directory = path.dirname(path.resolve(file));
   mkdirSync(directory, { recursive: true });
   const body = { version: FORMAT_VERSION, signatures: Object.fromEntries(signatures.map(({ id, ...entry }) => [id, entry])) };
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, JSON.stringify(body));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
-  syncDirectory(directory);
+  replaceFileAtomically(file, JSON.stringify(body));
 }
 
 function parseCatalog(text: string): KnownSignature[] | undefined {
@@ -64,11 +56,3 @@ function parseCatalog(text: string): KnownSignature[] | undefined {
   return Object.entries(result.data.signatures).map(([id, entry]) => ({ id, ...entry }));
 }
 
-function syncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}

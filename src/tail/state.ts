@@ -14,9 +14,10 @@
  *   `replayed`. After SIGINT/SIGTERM the last checkpoint is exact, so nothing is replayed.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFileAtomically } from './atomic-file.js';
 
 /** Bytes hashed for a file's identity: enough to tell two logs apart by their first line(s). */
 export const HEAD_BYTES = 256;
@@ -88,16 +89,7 @@ export class StateStore {
   /** Replaces the checkpoints atomically (temp, fsync, rename, fsync dir), then starts a fresh high-water log. */
   save(files: FileCheckpoint[], clean: boolean): void {
     const state: StateFile = { version: FORMAT_VERSION, clean, files };
-    const temp = path.join(this.directory, CHECKPOINTS_TEMP);
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(state));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path.join(this.directory, CHECKPOINTS));
-    syncDirectory(this.directory);
+    replaceFileAtomically(path.join(this.directory, CHECKPOINTS), JSON.stringify(state), path.join(this.directory, CHECKPOINTS_TEMP));
     // Marks below the new checkpoints are obsolete; marks written from now on are above them.
     if (this.highWaterFd !== undefined) ftruncateSync(this.highWaterFd, 0);
   }
@@ -160,14 +152,6 @@ function isCheckpoint(value: unknown): value is FileCheckpoint {
     && [c['dev'], c['ino'], c['headLength'], c['offset']].every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
 }
 
-function syncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function hash(bytes: Buffer): string {
   return createHash('sha1').update(bytes).digest('hex');
