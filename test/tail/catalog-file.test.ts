@@ -1,21 +1,12 @@
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Detector } from '../../src/detect/detector.js';
 import type { KnownSignature } from '../../src/detect/known-signatures.js';
 import { loadCatalog, saveCatalog } from '../../src/tail/catalog-file.js';
-import { makeTempDir } from './helpers.js';
+import { tempDirsRemovedAfterEach } from './helpers.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function tempDir(): Promise<string> {
-  const { dir, cleanup } = await makeTempDir();
-  cleanups.push(cleanup);
-  return dir;
-}
+const tempDir = tempDirsRemovedAfterEach();
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const entry = (id: string, lastSeen: number): KnownSignature => ({ id, template: `Undefined index <*> in ${id}`, firstSeen: T0, lastSeen, count: 3 });

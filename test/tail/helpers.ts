@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import type { LineBatch } from '../../src/tail/types.js';
 
 /** The polling wait shared by every test (doubling delays up to a deadline, like coreutils' retry_delay_). */
@@ -32,6 +33,19 @@ export function multiset(lines: string[]): string[] {
 export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'logwatch-tail-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Temp dirs for the calling test file, each removed after the test that made it. */
+export function tempDirsRemovedAfterEach(): () => Promise<string> {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return async () => {
+    const { dir, cleanup } = await makeTempDir();
+    cleanups.push(cleanup);
+    return dir;
+  };
 }
 
 export function numbered(prefix: string, count: number, from = 1): string[] {

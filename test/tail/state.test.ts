@@ -1,20 +1,11 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointOf, identityKey, resumeOffset, StateStore, type FileCheckpoint } from '../../src/tail/state.js';
-import { makeTempDir } from './helpers.js';
+import { tempDirsRemovedAfterEach } from './helpers.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function tempDir(): Promise<string> {
-  const { dir, cleanup } = await makeTempDir();
-  cleanups.push(cleanup);
-  return dir;
-}
+const tempDir = tempDirsRemovedAfterEach();
 
 async function checkpointAt(file: string, offset: number): Promise<FileCheckpoint> {
   const handle = await open(file, 'r');
