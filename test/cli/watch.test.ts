@@ -65,6 +65,25 @@ describe('logwatch watch', () => {
     expect(stats['records']).toBe(10);
   });
 
+  it('runs as plain `logwatch` from logwatch.config.json: paths, host pattern, start and listen', async () => {
+    const dir = tempDir();
+    for (const host of ['web-01', 'web-02']) {
+      mkdirSync(path.join(dir, 'logs', host), { recursive: true });
+      writeFileSync(path.join(dir, 'logs', host, 'php_errors.log'), phpLine(1, `Undefined index: on_${host.replace('-', '_')}`));
+    }
+    writeFileSync(path.join(dir, 'logwatch.config.json'), JSON.stringify({
+      paths: ['logs/*/php_errors.log'], hostPattern: 'logs/{host}/*.log', fromStart: true, listen: false,
+    }));
+    running = new CliProcess(['--json', '--stats-every', '1s'], { cwd: dir });
+    // Both hosts' lines, read from their start (they differ only in a number: one signature).
+    await waitFor(() => lastStats(running!)?.['records'] === 2, 'both records', 20_000);
+    expect(lastStats(running)).toMatchObject({ hosts: 2, files: 2, signatures: 1 });
+    expect(running.ofType('signature')[0]?.['template']).toBe('Undefined index: on_web_<NUM> in /var/www/lib/Listing.php on line <NUM>');
+    expect(running.stderr).not.toContain('feed');
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  });
+
   it('rejects a config file with a wrong field, naming it', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'logwatch.config.json'), JSON.stringify({ paths: ['x.log'], thresholds: { windowMs: 'ten' } }));
