@@ -131,5 +131,9 @@ function Body({ snapshot, ui, listed, columns, height }: BodyProps) {
 
 function emptyText(snapshot: PipelineSnapshot, filter: string): string {
   if (filter !== '') return `No signature matches "${displayText(filter)}" (Esc clears the filter).`;
-  return snapshot.signatures.length === 0 ? 'No errors seen yet.' : '';
+  if (snapshot.signatures.length > 0) return '';
+  // Records read but none in the table: all are older than the hour the table covers (old logs
+  // read with --from-start, or a host clock far behind).
+  const { records } = snapshot.stats;
+  return records === 0 ? 'No errors seen yet.' : `No errors in the last hour of event time (${records} older record${records === 1 ? '' : 's'} read).`;
 }

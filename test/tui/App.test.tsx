@@ -78,6 +78,14 @@ describe('header', () => {
 });
 
 describe('signature table', () => {
+  it('says whether no errors were seen at all or only older than the hour it covers', () => {
+    const none = handleWith([]);
+    expect(render(<App handle={none} noColor={false} />).lastFrame()).toContain('No errors seen yet.');
+    const old = handleWith([]);
+    old.state = { ...old.state, stats: { ...old.state.stats, records: 4215 } };
+    expect(render(<App handle={old} noColor={false} />).lastFrame()).toContain('No errors in the last hour of event time (4215 older records read).');
+  });
+
   it('ranks by score and shows NEW, counts, ratio, hosts and the telling value', () => {
     const { lastFrame } = render(<App handle={handleWith([deadlock, overflow])} noColor={false} />);
     const lines = (lastFrame() ?? '').split('\n');
