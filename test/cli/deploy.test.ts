@@ -1,20 +1,17 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CliProcess, runCli, tempDir, waitFor } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { CliProcess, cliProcesses, runCli, tempDir, waitFor } from '../support/cli.js';
 
 describe('deploy markers reaching a running watch', () => {
+  const start = cliProcesses();
   let running: CliProcess | undefined;
-  afterEach(async () => {
-    await running?.kill();
-    running = undefined;
-  });
 
   it('takes deploys from logwatch deploy --to, --url and a followed deploys file', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'php_errors.log'), '');
     writeFileSync(path.join(dir, 'deploys.log'), '');
-    running = new CliProcess([
+    running = start([
       'watch', 'php_errors.log', '--json', '--deploys-port', '0', '--deploys', 'deploys.log',
       '--listen', '127.0.0.1:0', '--token', 's3cret',
     ], { cwd: dir, env: { LOGWATCH_TOKEN: '' } });

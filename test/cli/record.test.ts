@@ -1,8 +1,8 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../src/tail/fixture.js';
-import { CliProcess, runCli, tempDir, waitFor } from '../support/cli.js';
+import { CliProcess, cliProcesses, runCli, tempDir, waitFor } from '../support/cli.js';
 
 type Event = Record<string, unknown>;
 
@@ -30,11 +30,8 @@ function timeline(events: Event[]): string[] {
 }
 
 describe('logwatch record', () => {
+  const start = cliProcesses();
   let running: CliProcess | undefined;
-  afterEach(async () => {
-    await running?.kill();
-    running = undefined;
-  });
 
   it('records a live session whose replay gives the same verdict timeline', async () => {
     const dir = tempDir();
@@ -46,7 +43,7 @@ describe('logwatch record', () => {
     // Shortened warm-up so a burst a few seconds in may ask for action (defaults want 5–30 min).
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ thresholds: { minHistoryMs: 0, newAfterMs: 0 } }));
     const out = path.join(dir, 'recording');
-    running = new CliProcess([
+    running = start([
       'record', 'logs/*/php_errors.log', '--host-pattern', 'logs/{host}/*.log', '--out', out, '--json',
       '--stats-every', '1s', '--config', 'config.json', '--deploys', 'deploys.txt',
     ], { cwd: dir });

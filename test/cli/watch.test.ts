@@ -1,32 +1,27 @@
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CliProcess, runCli, tempDir, waitFor } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { CliProcess, cliProcesses, phpWarning, runCli, tempDir, waitFor } from '../support/cli.js';
 
-const phpLine = (n: number, message: string): string =>
-  `[23-Nov-2026 14:03:${String(n % 60).padStart(2, '0')} UTC] PHP Warning:  ${message} in /var/www/lib/Listing.php on line ${n}\n`;
 
 describe('logwatch watch', () => {
+  const start = cliProcesses();
   let running: CliProcess | undefined;
-  afterEach(async () => {
-    await running?.kill();
-    running = undefined;
-  });
 
   it('follows appended and rotated files of three hosts and accounts for every line', async () => {
     const dir = tempDir();
     const hosts = ['web-01', 'web-02', 'web-03'];
     for (const host of hosts) {
       mkdirSync(path.join(dir, 'logs', host), { recursive: true });
-      writeFileSync(path.join(dir, 'logs', host, 'php_errors.log'), phpLine(0, 'old line before start'));
+      writeFileSync(path.join(dir, 'logs', host, 'php_errors.log'), phpWarning(0, 'old line before start'));
     }
-    running = new CliProcess(['watch', 'logs/*/php_errors.log', '--host-pattern', 'logs/{host}/*.log', '--json', '--stats-every', '1s'], { cwd: dir });
+    running = start(['watch', 'logs/*/php_errors.log', '--host-pattern', 'logs/{host}/*.log', '--json', '--stats-every', '1s'], { cwd: dir });
     await waitFor(() => running!.stderr.includes('watching 3 file(s)'), 'the follower to start', 20_000);
     let written = 0;
     for (let round = 0; round < 3; round++) {
       for (const host of hosts) {
         const file = path.join(dir, 'logs', host, 'php_errors.log');
-        for (let i = 0; i < 20; i++, written++) appendFileSync(file, phpLine(i, `Undefined array key "k${i}"`));
+        for (let i = 0; i < 20; i++, written++) appendFileSync(file, phpWarning(i, `Undefined array key "k${i}"`));
         if (round === 1) {
           renameSync(file, `${file}.1`);
           writeFileSync(file, '');
@@ -35,7 +30,7 @@ describe('logwatch watch', () => {
     }
     // A new host appears after start: its file is read from the beginning.
     mkdirSync(path.join(dir, 'logs', 'web-04'));
-    writeFileSync(path.join(dir, 'logs', 'web-04', 'php_errors.log'), phpLine(1, 'Undefined variable $late').repeat(5));
+    writeFileSync(path.join(dir, 'logs', 'web-04', 'php_errors.log'), phpWarning(1, 'Undefined variable $late').repeat(5));
     written += 5;
     await waitFor(() => lastStats(running!)?.['lines'] === written, `${written} lines in stats`, 20_000);
     running.child.kill('SIGINT');
@@ -56,7 +51,7 @@ describe('logwatch watch', () => {
   });
 
   it('reads stdin with - and ends with it, printing a last stats event', async () => {
-    const input = Array.from({ length: 10 }, (_, i) => phpLine(i, `Undefined index: id${i}`)).join('');
+    const input = Array.from({ length: 10 }, (_, i) => phpWarning(i, `Undefined index: id${i}`)).join('');
     const result = await runCli(['watch', '-', '--json'], { input });
     expect(result.code).toBe(0);
     const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -69,12 +64,12 @@ describe('logwatch watch', () => {
     const dir = tempDir();
     for (const host of ['web-01', 'web-02']) {
       mkdirSync(path.join(dir, 'logs', host), { recursive: true });
-      writeFileSync(path.join(dir, 'logs', host, 'php_errors.log'), phpLine(1, `Undefined index: on_${host.replace('-', '_')}`));
+      writeFileSync(path.join(dir, 'logs', host, 'php_errors.log'), phpWarning(1, `Undefined index: on_${host.replace('-', '_')}`));
     }
     writeFileSync(path.join(dir, 'logwatch.config.json'), JSON.stringify({
       paths: ['logs/*/php_errors.log'], hostPattern: 'logs/{host}/*.log', fromStart: true, listen: false,
     }));
-    running = new CliProcess(['--json', '--stats-every', '1s'], { cwd: dir });
+    running = start(['--json', '--stats-every', '1s'], { cwd: dir });
     // Both hosts' lines, read from their start (they differ only in a number: one signature).
     await waitFor(() => lastStats(running!)?.['records'] === 2, 'both records', 20_000);
     expect(lastStats(running)).toMatchObject({ hosts: 2, files: 2, signatures: 1 });

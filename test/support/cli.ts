@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(REPO, 'dist', 'cli', 'bin.js');
@@ -76,3 +77,23 @@ export async function waitFor(condition: () => boolean, what: string, deadlineMs
 export function tempDir(prefix = 'logwatch-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+/**
+ * Starts CLI processes for the calling `describe` and kills any a failed test left running, after
+ * each test.
+ */
+export function cliProcesses(): (args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }) => CliProcess {
+  const started: CliProcess[] = [];
+  afterEach(async () => {
+    for (const child of started.splice(0)) await child.kill();
+  });
+  return (args, options = {}) => {
+    const child = new CliProcess(args, options);
+    started.push(child);
+    return child;
+  };
+}
+
+/** A PHP warning line stamped 14:03:(n mod 60) on 23 Nov 2026, "on line n" of Listing.php. */
+export const phpWarning = (n: number, message: string): string =>
+  `[23-Nov-2026 14:03:${String(n % 60).padStart(2, '0')} UTC] PHP Warning:  ${message} in /var/www/lib/Listing.php on line ${n}\n`;
