@@ -10,30 +10,23 @@ import { parseHeader } from './parse-header.js';
 import type { SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
 
-
-
 export class RecordPath {
   /** Lines read (before multi-line joining). */
   lines = 0;
-  private readonly joiner: MultilineJoiner;
+  private readonly joiner = new MultilineJoiner();
   private readonly fingerprinter = createFingerprinter();
   /** Host of each source (file) ever seen; bounded by the number of files followed. */
   private readonly hosts = new Map<string, string | undefined>();
 
-  constructor(
-    private readonly localHost: string = os.hostname(),
-    options: { quietMs?: number } = {},
-  ) {
-    this.joiner = new MultilineJoiner(options.quietMs === undefined ? {} : { quietMs: options.quietMs });
-  }
+  constructor(private readonly localHost: string = os.hostname()) {}
 
   /** Records completed by this batch (a record completes when the next one starts). */
   push(batch: LineBatch): SignedRecord[] {
     this.lines += batch.lines.length;
     this.hosts.set(batch.source, batch.host);
     const out: SignedRecord[] = [];
-    this.joiner.pushEach(batch.source, batch.lines, batch.arrivedAt, (first, continuation) =>
-      out.push(this.sign(batch.source, first, continuation, batch.arrivedAt)),
+    this.joiner.pushEach(batch.source, batch.lines, batch.arrivedAt, (first, continuation, firstArrivedAt) =>
+      out.push(this.sign(batch.source, first, continuation, firstArrivedAt)),
     );
     return out;
   }
