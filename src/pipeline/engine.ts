@@ -9,7 +9,6 @@ import type { Thresholds } from '../detect/thresholds.js';
 import type { LineBatch, SourceCounters } from '../tail/types.js';
 import type { DeployMarker } from './deploy-marker.js';
 import { isoTime, type LogwatchEvent, type StatsEvent, type SummaryEvent } from './events.js';
-import type { PipelineStats } from './handle.js';
 import type { SignedRecord } from './record.js';
 import { RecordPath } from './record-path.js';
 
@@ -94,9 +93,10 @@ export class Engine {
     return events;
   }
 
-  stats(): PipelineStats {
+  /** The counters of the latest `stats` event, without its type and time (the run adds the line rate). */
+  stats(): Omit<StatsEvent, 'type' | 'at'> {
     const { type: _type, at: _at, ...counts } = this.statsEvent(this.lastNow);
-    return { ...counts, linesPerSecond: 0 };
+    return counts;
   }
 
   statsEvent(now: number): StatsEvent {
