@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliProcess, cliProcesses, phpWarning, runCli, tempDir, waitFor } from '../support/cli.js';
@@ -77,6 +78,23 @@ describe('logwatch watch', () => {
     expect(running.stderr).not.toContain('feed');
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(0);
+  });
+
+  it('exits 2 with one line when the --listen address asked for is in use', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'app.log'), '');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const result = await runCli(['watch', 'app.log', '--json', '--listen', `127.0.0.1:${port}`], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `logwatch: --listen: 127.0.0.1:${port} is in use; choose another address`,
+      ]);
+    } finally {
+      busy.close();
+    }
   });
 
   it('rejects a config file with a wrong field, naming it', async () => {
