@@ -70,10 +70,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const followers: FileFollower[] = [];
   const stdinCounters: SourceCounters = { lines: 0, bytes: 0, truncated: 0, dropped: 0, files: 0, errors: 0 };
   const sourceCounters = (): SourceCounters => sumCounters([...followers.map((f) => f.counters()), stdinCounters]);
-  // Observation (detection's warm-up) starts now, or where a --since backfill starts; reading
-  // files from their beginning, it starts with the first record.
-  const observedFrom = typeof options.start === 'object' ? Date.now() - options.start.sinceMs
-    : options.start === 'end' ? Date.now() : undefined;
+  const observedFrom = observationStart(options.start);
   const engine = new Engine({
     statsEveryMs: options.statsEveryMs ?? DEFAULT_STATS_EVERY_MS,
     sourceCounters,
@@ -102,25 +99,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   }
   const stdin = readsStdin ? stdinBatches(stdinCounters, options).pipe(share()) : undefined;
   if (stdin !== undefined) sources.push(stdin);
-  if (options.deploysFile !== undefined) {
-    const deployFollower = new FileFollower(
-      { patterns: [options.deploysFile], start: 'beginning', onWarning: options.warn },
-      (batch) => { for (const line of batch.lines) acceptDeployLine(line, deploys, options.warn); },
-    );
-    await deployFollower.start();
-    closers.push(() => deployFollower.close());
-  }
-  let deployPort: number | undefined;
-  if (options.deployListener !== undefined) {
-    const listener = await listenForDeploys({
-      ...options.deployListener,
-      now: () => Date.now(),
-      onDeploy: (marker) => deploys.next(marker),
-      onReject: (reason, line) => options.warn(`deploy listener: ${reason}: ${JSON.stringify(line.slice(0, 200))}`),
-    });
-    deployPort = listener.port;
-    closers.push(() => listener.close());
-  }
+  const deployPort = await startDeployInputs(options, deploys, closers);
 
   const inputs: Obs<EngineInput> = merge(
     merge(...sources).pipe(
@@ -161,6 +140,40 @@ function keepCatalogSaved(file: string, engine: Engine, warn: (line: string) => 
     clearInterval(timer);
     save();
   };
+}
+
+/**
+ * When detection's warm-up starts: now, or where a --since backfill starts; reading files from
+ * their beginning, with the first record (undefined).
+ */
+function observationStart(start: WatchOptions['start']): number | undefined {
+  if (typeof start === 'object') return Date.now() - start.sinceMs;
+  return start === 'end' ? Date.now() : undefined;
+}
+
+/** Deploy markers from a followed file and a TCP listener, into `deploys`; returns the listener's port. */
+async function startDeployInputs(
+  options: WatchOptions,
+  deploys: Subject<DeployMarker>,
+  closers: Array<() => Promise<unknown>>,
+): Promise<number | undefined> {
+  if (options.deploysFile !== undefined) {
+    const deployFollower = new FileFollower(
+      { patterns: [options.deploysFile], start: 'beginning', onWarning: options.warn },
+      (batch) => { for (const line of batch.lines) acceptDeployLine(line, deploys, options.warn); },
+    );
+    await deployFollower.start();
+    closers.push(() => deployFollower.close());
+  }
+  if (options.deployListener === undefined) return undefined;
+  const listener = await listenForDeploys({
+    ...options.deployListener,
+    now: () => Date.now(),
+    onDeploy: (marker) => deploys.next(marker),
+    onReject: (reason, line) => options.warn(`deploy listener: ${reason}: ${JSON.stringify(line.slice(0, 200))}`),
+  });
+  closers.push(() => listener.close());
+  return listener.port;
 }
 
 function followerOptions(options: WatchOptions, patterns: string[]): FollowOptions {
