@@ -8,6 +8,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { LineSplitter } from '../dist/tail/line-splitter.js';
 import { RecordPath } from '../dist/pipeline/record-path.js';
 import { Detector } from '../dist/detect/detector.js';
+import { boundHeapGrowth } from '../dist/cli/heap-growth.js';
+
+// Measured as the `logwatch` executable runs (src/cli/bin.ts).
+boundHeapGrowth();
 
 const CHUNK = 1 << 20;
 
