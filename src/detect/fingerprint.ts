@@ -5,7 +5,8 @@
  */
 import { DEFAULT_MAX_CACHED_TEMPLATES, SignatureCatalog, type KnownTemplate, type SignatureCatalogOptions } from './clusters.js';
 import { scanLine, scanLineFrom, type ScannedLine } from './mask.js';
-import type { Fingerprint } from './model.js';
+import type { Fingerprint, Telling } from './model.js';
+import { ShapeMemo } from './shape-memo.js';
 import { visibleText } from '../pipeline/visible-text.js';
 
 /** What is worked out once per template. */
@@ -136,13 +137,23 @@ export function createFingerprinter(options: SignatureCatalogOptions = {}): Fing
   const catalog = new SignatureCatalog(options);
   const templates = new TemplateCache<SignedTemplate>(Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES));
   const entry = (template: string): SignedTemplate => ({ template, id: templateId(template), known: undefined });
-  const signScanned = (scanned: ScannedLine): Fingerprint => {
-    const signed = templates.get(scanned, entry);
+  const memo = new ShapeMemo<SignedTemplate>(Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES));
+  const finish = (signed: SignedTemplate, telling: Telling[], values: string[]): Fingerprint => {
     signed.known = catalog.knownTemplate(signed, signed.known);
-    return catalog.fingerprintOf(signed.known, signed, scanned.tellingValues, scanned.maskedValues);
+    return catalog.fingerprintOf(signed.known, signed, telling, values);
   };
-  const sign = (message: string): Fingerprint => signScanned(scanLine(firstLine(message)));
-  const signFrom = (line: string, from: number): Fingerprint =>
-    isFirstLineFrom(line, from) ? signScanned(scanLineFrom(line, from)) : sign(line.slice(from));
+  /** The first line `line[from…]`: from the shape memo, else masked (and the memo taught). */
+  const signLine = (line: string, from: number): Fingerprint => {
+    const recalled = memo.recall(line, from);
+    if (recalled !== undefined) return finish(recalled, memo.telling, memo.values);
+    const scanned = scanLineFrom(line, from);
+    // Copied out first: the memo's check masks again, which reuses the masker's state.
+    const facts = { values: scanned.maskedValues, telling: scanned.tellingValues, key: scanned.key, check: scanned.check };
+    const signed = templates.get(scanned, entry);
+    memo.learn(line, from, facts, signed);
+    return finish(signed, facts.telling, facts.values);
+  };
+  const sign = (message: string): Fingerprint => signLine(firstLine(message), 0);
+  const signFrom = (line: string, from: number): Fingerprint => (isFirstLineFrom(line, from) ? signLine(line, from) : sign(line.slice(from)));
   return { sign, signFrom, catalog };
 }

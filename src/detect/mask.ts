@@ -234,7 +234,7 @@ export function scanLineFrom(line: string, from: number): ScannedLine {
  * The telling values of the many lines that have none: one shared, frozen array instead of a new
  * one per line (a consumer that tried to add to it would throw, not corrupt other lines).
  */
-const NO_TELLING = Object.freeze([]) as readonly Telling[] as Telling[];
+export const NO_TELLING = Object.freeze([]) as readonly Telling[] as Telling[];
 
 /** Pieces the reused masker keeps room for between lines: ordinary lines need a few dozen. */
 const MAX_KEPT_PIECES = 1024;

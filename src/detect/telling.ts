@@ -70,6 +70,23 @@ export function tellingFor(literal: string): Telling | undefined {
   return BY_LITERAL.get(literal);
 }
 
+/** The digits of every telling literal, its sign dropped. */
+const TELLING_DIGITS: readonly string[] = [...new Set(TELLING_VALUES.map((t) => t.value.replace(/^-/, '')))];
+/** Bit n is set when some telling literal has n digits (all have fewer than 32): a filter before `isTellingDigits`. */
+export const TELLING_DIGIT_LENGTHS = TELLING_DIGITS.reduce((bits, d) => bits | (1 << d.length), 0);
+
+/**
+ * Whether the digits `text[start, end)` are those of a telling literal, signed or not: a line
+ * holding such a run could keep it literal, so a memo keyed by the line's shape must not answer
+ * for it. Compares in place, no substring.
+ */
+export function isTellingDigits(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length >= 32 || ((TELLING_DIGIT_LENGTHS >>> length) & 1) === 0) return false;
+  for (const digits of TELLING_DIGITS) if (digits.length === length && text.startsWith(digits, start)) return true;
+  return false;
+}
+
 /** Maximums a climbing counter can run out of: the `*_MAX` entries, smallest first. */
 const CLIMB_LIMITS: readonly { limit: bigint; name: string }[] = POSITIVE_BOUNDARIES.filter((b) =>
   b.name.endsWith('_MAX'),

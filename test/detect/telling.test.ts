@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossesIntegerBoundary, TELLING_VALUES, tellingFor } from '../../src/detect/telling.js';
+import { crossesIntegerBoundary, isTellingDigits, TELLING_VALUES, tellingFor } from '../../src/detect/telling.js';
 
 describe('TELLING_VALUES', () => {
   it('lists every boundary and its negative, each with a name and a meaning that starts with it', () => {
@@ -43,5 +43,21 @@ describe('crossesIntegerBoundary', () => {
     expect(crossesIntegerBoundary(2147483000, '2147483647')).toBeUndefined();
     expect(crossesIntegerBoundary(10, '12.5')).toBeUndefined();
     expect(crossesIntegerBoundary(Number.NaN, '300')).toBeUndefined();
+  });
+});
+
+describe('isTellingDigits', () => {
+  it('knows the digits of every telling literal, in place in a longer text', () => {
+    for (const t of TELLING_VALUES) {
+      const digits = t.value.replace(/^-/, '');
+      const text = `id ${digits} end`;
+      expect(isTellingDigits(text, 3, 3 + digits.length)).toBe(true);
+    }
+  });
+
+  it('says no to neighbours and to other lengths', () => {
+    expect(isTellingDigits('2147483646', 0, 10)).toBe(false);
+    expect(isTellingDigits('1270', 0, 4)).toBe(false);
+    expect(isTellingDigits('x 12', 2, 4)).toBe(false);
   });
 });

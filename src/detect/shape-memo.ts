@@ -1,0 +1,275 @@
+/**
+ * A memo in front of the masker, keyed by a line's shape: its characters with every run of
+ * digits reduced to the run's length and class. Lines of one error differ mostly in their
+ * numbers (`Duplicate entry '6106208' …`, `… Db.php:187`), and the masker's decisions about a
+ * digit run depend on the characters around it, on the run's length and on three properties of
+ * its value only:
+ * - whether it is a telling literal (2147483647…): a line holding such a run is never memoised;
+ * - for three digits, whether it can be an HTTP status (100–599), for four, a MySQL error
+ *   number (1000–4999): the class;
+ * - a digit right before `x` (`0x7f` is hex, `1x7f` is not).
+ * So lines of one shape get one template, and their masked values sit at the same offsets: a
+ * hit costs one pass over the characters, a lookup and a slice per value, where masking costs
+ * several passes and a string per masked word (a fifth of the whole record path's time).
+ *
+ * Digits the template keeps (`HTTP/1.1 503`, `status 500`, `web12`) vary the template, so such
+ * runs key a second level by their digits; so do runs right before an `x`. Each shape is learnt from a masked line whose value
+ * offsets are found in it, and only after the masker, run once more on the line with every
+ * masked run's digits changed (same length and class), gives the same template and the values at
+ * the same offsets: a shape that fails the check (a value the masker rewrote, a value found at a
+ * wrong place) is remembered as one the memo does not answer for. Bounded, cleared when full.
+ */
+import { NO_TELLING, scanLine } from './mask.js';
+import { isTellingDigits, TELLING_DIGIT_LENGTHS } from './telling.js';
+import type { Telling } from './model.js';
+
+/** Digit runs per line the memo follows; a line with more is masked every time. */
+const MAX_RUNS = 64;
+/** Templates per shape that differ only in kept digits (`HTTP/1.1 503`, `… 502`, …). */
+const MAX_VARIANTS = 64;
+
+const LANE_A = 0x01000193;
+const LANE_B = 0x5bd1e995;
+/** Above every UTF-16 code unit: a digit run's token never equals a character's. */
+const RUN_TOKEN = 0x10000;
+
+/** What a masked line says about itself, as `learn` needs it (copied out before the masker runs again). */
+export interface MaskedFacts {
+  values: string[];
+  telling: Telling[];
+  /** The masker's template hash lanes (`ScannedLine.key`/`check`). */
+  key: number;
+  check: number;
+}
+
+interface Variant<T> {
+  check: number;
+  target: T;
+}
+
+interface ShapeEntry<T> {
+  check: number;
+  /** False for a shape the memo does not answer for (its check failed). */
+  answers: boolean;
+  /** Value i is the text's [spans[2i], spans[2i + 1]) (offsets from the text's start). */
+  spans: Int32Array;
+  /** Digit runs (by index) whose digits are in the template: they key `variants`. */
+  keptRuns: Int32Array;
+  variants: Map<number, Variant<T>>;
+}
+
+export class ShapeMemo<T> {
+  private readonly entries = new Map<number, ShapeEntry<T>>();
+  /** The line last shaped by `recall`: its digit runs and its shape hash. */
+  private runCount = 0;
+  private readonly runStarts = new Int32Array(MAX_RUNS);
+  private readonly runEnds = new Int32Array(MAX_RUNS);
+  private key = 0;
+  private check = 0;
+  /** Whether the line last shaped may be memoised at all (no telling run, not too many runs). */
+  private memoisable = false;
+  /** The values of the last hit. */
+  private hitValues: string[] = [];
+
+  constructor(private readonly cap: number) {}
+
+  /**
+   * The memoised answer for the text `line[from…]` (one line, no `\n`), its values then in
+   * `values`; undefined on a miss, after which the caller masks the text and calls `learn`.
+   */
+  recall(line: string, from: number): T | undefined {
+    this.memoisable = this.shape(line, from);
+    if (!this.memoisable) return undefined;
+    const entry = this.entries.get(this.key);
+    if (entry === undefined || entry.check !== this.check || !entry.answers) return undefined;
+    const variant = entry.variants.get(this.keptDigitsKey(line, entry.keptRuns));
+    if (variant === undefined || variant.check !== this.keptDigitsCheck(line, entry.keptRuns)) return undefined;
+    this.hitValues = sliceSpans(line, from, entry.spans);
+    return variant.target;
+  }
+
+  /** The masked values of the last hit: a new array, the caller's to keep. */
+  get values(): string[] {
+    return this.hitValues;
+  }
+
+  /** The telling values of every hit: none (a line with a telling run is never memoised). */
+  get telling(): Telling[] {
+    return NO_TELLING;
+  }
+
+  /** Learns the answer for the text `recall` just missed, masked by the caller into `facts`. */
+  learn(line: string, from: number, facts: MaskedFacts, target: T): void {
+    if (!this.memoisable || facts.telling.length > 0) return;
+    let entry = this.entries.get(this.key);
+    if (entry === undefined || entry.check !== this.check) {
+      if (this.entries.size >= this.cap) this.entries.clear();
+      entry = this.newEntry(line, from, facts);
+      this.entries.set(this.key, entry);
+    } else if (entry.answers && !sameValues(facts.values, sliceSpans(line, from, entry.spans))) {
+      // Same shape, values elsewhere: the shape's check missed a case; stop answering for it.
+      entry.answers = false;
+    }
+    if (!entry.answers) return;
+    if (entry.variants.size >= MAX_VARIANTS) entry.variants.clear();
+    entry.variants.set(this.keptDigitsKey(line, entry.keptRuns), { check: this.keptDigitsCheck(line, entry.keptRuns), target });
+  }
+
+  /** Hashes the text's shape and records its digit runs; false when it must not be memoised. */
+  private shape(line: string, from: number): boolean {
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c;
+    let runs = 0;
+    let runStart = -1;
+    const n = line.length;
+    // Every digit hashes as `0`, so a run's length is in the hash; its class is added where it
+    // ends. Per character only the start and end of a run take a branch.
+    for (let i = from; i <= n; i++) {
+      const c = i < n ? line.charCodeAt(i) : 0;
+      const digit = c - 48 >>> 0 < 10;
+      if (digit) {
+        if (runStart < 0) runStart = i;
+      } else if (runStart >= 0) {
+        if (runs === MAX_RUNS) return false;
+        this.runStarts[runs] = runStart;
+        this.runEnds[runs++] = i;
+        const token = RUN_TOKEN + runClass(line, runStart, i);
+        a = Math.imul(a ^ token, LANE_A);
+        b = Math.imul(b ^ token, LANE_B);
+        runStart = -1;
+      }
+      const unit = digit ? 48 : c;
+      a = Math.imul(a ^ unit, LANE_A);
+      b = Math.imul(b ^ unit, LANE_B);
+    }
+    this.runCount = runs;
+    if (this.holdsTellingRun(line)) return false;
+    this.key = a >>> 0;
+    this.check = (b >>> 0) * 0x10000 + ((n - from) & 0xffff);
+    return true;
+  }
+
+  /** Whether a run of the line just shaped is a telling literal's digits (only runs of their lengths are read). */
+  private holdsTellingRun(line: string): boolean {
+    for (let r = 0; r < this.runCount; r++) {
+      const start = this.runStarts[r]!;
+      const end = this.runEnds[r]!;
+      if (((TELLING_DIGIT_LENGTHS >>> (end - start)) & 1) === 1 && isTellingDigits(line, start, end)) return true;
+    }
+    return false;
+  }
+
+  /** An entry for the shape of the text just masked, answering only if its check passes. */
+  private newEntry(line: string, from: number, facts: MaskedFacts): ShapeEntry<T> {
+    const refused: ShapeEntry<T> = { check: this.check, answers: false, spans: new Int32Array(0), keptRuns: new Int32Array(0), variants: new Map() };
+    const spans = locateValues(line, from, facts.values);
+    if (spans === undefined) return refused;
+    const kept: number[] = [];
+    const changed: number[] = [];
+    for (let r = 0; r < this.runCount; r++) {
+      const inside = spanHolding(spans, this.runStarts[r]! - from, this.runEnds[r]! - from);
+      if (inside === 'straddles') return refused;
+      const beforeX = (line.charCodeAt(this.runEnds[r]!) | 32) === 120;
+      if (inside === 'outside' || beforeX) kept.push(r);
+      else changed.push(r);
+    }
+    if (!this.checkWithChangedDigits(line, from, facts, spans, changed)) return refused;
+    return { check: this.check, answers: true, spans, keptRuns: Int32Array.from(kept), variants: new Map() };
+  }
+
+  /** Masks the text again with the digits of `changed` runs changed: same template, values at the same offsets? */
+  private checkWithChangedDigits(line: string, from: number, facts: MaskedFacts, spans: Int32Array, changed: number[]): boolean {
+    let text = '';
+    let copied = from;
+    for (const r of changed) {
+      const start = this.runStarts[r]!;
+      const end = this.runEnds[r]!;
+      const digits = changedDigits(line, start, end);
+      if (digits === undefined) return false;
+      text += line.slice(copied, start) + digits;
+      copied = end;
+    }
+    text += line.slice(copied);
+    const again = scanLine(text);
+    return again.key === facts.key && again.check === facts.check && again.tellingValues.length === 0 && sameValues(again.maskedValues, sliceSpans(text, 0, spans));
+  }
+
+  private keptDigitsKey(line: string, keptRuns: Int32Array): number {
+    let a = 0x811c9dc5;
+    for (let r = 0; r < keptRuns.length; r++) {
+      for (let k = this.runStarts[keptRuns[r]!]!; k < this.runEnds[keptRuns[r]!]!; k++) a = Math.imul(a ^ line.charCodeAt(k), LANE_A);
+      a = Math.imul(a ^ RUN_TOKEN, LANE_A);
+    }
+    return a >>> 0;
+  }
+
+  private keptDigitsCheck(line: string, keptRuns: Int32Array): number {
+    let b = 0x9747b28c;
+    for (let r = 0; r < keptRuns.length; r++) {
+      for (let k = this.runStarts[keptRuns[r]!]!; k < this.runEnds[keptRuns[r]!]!; k++) b = Math.imul(b ^ line.charCodeAt(k), LANE_B);
+      b = Math.imul(b ^ RUN_TOKEN, LANE_B);
+    }
+    return b >>> 0;
+  }
+}
+
+
+/**
+ * A run's length and, for three and four digits, whether its value is in the range the masker
+ * keeps as an HTTP status (100–599) or a MySQL error number (1000–4999): the first digit decides.
+ */
+function runClass(line: string, start: number, end: number): number {
+  const length = end - start;
+  const first = line.charCodeAt(start) - 48;
+  const inRange = (length === 3 && first >= 1 && first <= 5) || (length === 4 && first >= 1 && first <= 4);
+  return length * 2 + (inRange ? 1 : 0);
+}
+
+/** The run's digits changed, each one, keeping its length, its class and off the telling literals; undefined if no such change. */
+function changedDigits(line: string, start: number, end: number): string | undefined {
+  const length = end - start;
+  const first = line.charCodeAt(start) - 48;
+  // The first digit moves within its class's set (for lengths with a class), the others to the next digit.
+  const firstSet = length === 3 ? (first >= 1 && first <= 5 ? [1, 2, 3, 4, 5] : [0, 6, 7, 8, 9]) : length === 4 ? (first >= 1 && first <= 4 ? [1, 2, 3, 4] : [0, 5, 6, 7, 8, 9]) : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  for (let attempt = 1; attempt < firstSet.length; attempt++) {
+    let digits = String(firstSet[(firstSet.indexOf(first) + attempt) % firstSet.length]);
+    for (let k = start + 1; k < end; k++) digits += String((line.charCodeAt(k) - 48 + attempt) % 10);
+    if (!isTellingDigits(digits, 0, digits.length)) return digits;
+  }
+  return undefined;
+}
+
+/** Offsets (from `from`) of each value, found in order; undefined when one is not in the text as it is. */
+function locateValues(line: string, from: number, values: string[]): Int32Array | undefined {
+  const spans = new Int32Array(values.length * 2);
+  let cursor = from;
+  for (let v = 0; v < values.length; v++) {
+    const at = line.indexOf(values[v]!, cursor);
+    if (at < 0) return undefined;
+    spans[2 * v] = at - from;
+    spans[2 * v + 1] = at + values[v]!.length - from;
+    cursor = at + values[v]!.length;
+  }
+  return spans;
+}
+
+/** Whether [start, end) lies inside one span, outside all, or across a span's edge. */
+function spanHolding(spans: Int32Array, start: number, end: number): 'inside' | 'outside' | 'straddles' {
+  for (let s = 0; s < spans.length; s += 2) {
+    if (end <= spans[s]! || start >= spans[s + 1]!) continue;
+    return start >= spans[s]! && end <= spans[s + 1]! ? 'inside' : 'straddles';
+  }
+  return 'outside';
+}
+
+function sliceSpans(line: string, from: number, spans: Int32Array): string[] {
+  const values = new Array<string>(spans.length / 2);
+  for (let v = 0; v < values.length; v++) values[v] = line.slice(from + spans[2 * v]!, from + spans[2 * v + 1]!);
+  return values;
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
