@@ -53,7 +53,7 @@ function parseKnownFormat(line: string, referenceTime: number, zone: Zone): Pars
 /** PHP CLI on stderr: `PHP Fatal error:  …` with no date. */
 function parsePhpStderrLine(line: string): ParsedHeader | undefined {
   const php = readPhpLabel(line, 0);
-  return php === undefined ? undefined : { at: undefined, level: php.level, message: line.slice(php.messageStart), host: undefined };
+  return php === undefined ? undefined : { at: undefined, level: php.level, message: line.slice(php.messageStart), messageStart: php.messageStart, host: undefined };
 }
 
 /** `[23-Nov-2026 …]` PHP, `[2026-11-24 …]` Monolog/Laravel, `[Tue Nov 24 …]` Apache. */
@@ -74,5 +74,5 @@ function parseDigitLed(line: string, zone: Zone): ParsedHeader | undefined {
 }
 
 function unknownFormat(line: string): ParsedHeader {
-  return { at: undefined, level: undefined, message: line, host: undefined };
+  return { at: undefined, level: undefined, message: line, messageStart: 0, host: undefined };
 }

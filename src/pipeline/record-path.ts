@@ -7,7 +7,7 @@ import type { LineBatch } from '../tail/types.js';
 import { MultilineJoiner } from '../tail/multiline.js';
 import { createFingerprinter } from '../detect/fingerprint.js';
 import { parseHeader } from './parse-header.js';
-import type { SignedRecord } from './record.js';
+import type { ParsedHeader, SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
 
 export class RecordPath {
@@ -60,7 +60,7 @@ export class RecordPath {
       host: this.hosts.get(source) ?? header.host ?? this.localHost,
       source,
       message,
-      fingerprint: this.signMessage(first, header.message),
+      fingerprint: this.signMessage(first, header),
     };
   }
 
@@ -68,8 +68,7 @@ export class RecordPath {
    * Most messages are the rest of their first line after the header: then the line itself is
    * masked from where the message starts, which reads flat characters rather than a sliced string's.
    */
-  private signMessage(line: string, message: string): Fingerprint {
-    const from = line.length - message.length;
-    return from >= 0 && line.endsWith(message) ? this.fingerprinter.signFrom(line, from) : this.fingerprinter.sign(message);
+  private signMessage(line: string, header: ParsedHeader): Fingerprint {
+    return header.messageStart === undefined ? this.fingerprinter.sign(header.message) : this.fingerprinter.signFrom(line, header.messageStart);
   }
 }

@@ -11,6 +11,11 @@ export interface ParsedHeader {
   level: Level | undefined;
   /** The message after the header (the whole line for unknown formats). */
   message: string;
+  /**
+   * Where the message starts in the line when it is the rest of the line (`line.slice(messageStart)`):
+   * then the fingerprint reads the line in place. Undefined when the message is made (a JSON field).
+   */
+  messageStart: number | undefined;
   /** Host named inside the line (syslog HOSTNAME, JSON `host`), if any. */
   host: string | undefined;
 }

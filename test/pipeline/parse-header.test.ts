@@ -17,9 +17,21 @@ interface Row {
 function checkRows(rows: Row[], localZone?: string): void {
   for (const row of rows) {
     const parsed = localZone === undefined ? parseHeader(row.line, REFERENCE) : parseHeader(row.line, REFERENCE, localZone);
-    expect(parsed, row.line).toEqual({ at: row.at, level: row.level, message: row.message, host: row.host });
+    const { messageStart, ...header } = parsed;
+    expect(header, row.line).toEqual({ at: row.at, level: row.level, message: row.message, host: row.host });
+    // Where the message is the rest of the line, the parser says where it starts (the fingerprint reads it in place).
+    if (messageStart !== undefined) expect(row.line.slice(messageStart), row.line).toBe(row.message);
   }
 }
+
+describe('messageStart', () => {
+  it('is where the message starts in every format that takes the rest of the line, and undefined for a JSON field', () => {
+    expect(parseHeader('[23-Nov-2026 14:03:11 UTC] PHP Warning:  boom', REFERENCE).messageStart).toBe(41);
+    expect(parseHeader('no header at all', REFERENCE).messageStart).toBe(0);
+    expect(parseHeader('{"message":"boom","level":"error"}', REFERENCE).messageStart).toBeUndefined();
+    expect(parseHeader('{"level":"error"}', REFERENCE).messageStart).toBe(0);
+  });
+});
 
 describe('PHP error log', () => {
   it('reads time, zone, label and message', () => {

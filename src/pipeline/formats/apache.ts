@@ -49,7 +49,7 @@ function fieldsAfterStamp(line: string, start: number, at: number | undefined): 
     if (close < 0) break;
     p = skipSpaces(line, close + 1);
   }
-  return { at, level, message: line.slice(p), host: undefined };
+  return { at, level, message: line.slice(p), messageStart: p, host: undefined };
 }
 
 const CONTEXT_FIELDS = ['[pid ', '[client ', '[remote '];

@@ -110,6 +110,6 @@ function endsToken(line: string, index: number): boolean {
 
 function headerAfterTime(line: string, messageStart: number, at: number | undefined): ParsedHeader {
   const token = readLevelToken(line, messageStart);
-  if (token === undefined) return { at, level: undefined, message: line.slice(messageStart), host: undefined };
-  return { at, level: token.level, message: line.slice(token.messageStart), host: undefined };
+  if (token === undefined) return { at, level: undefined, message: line.slice(messageStart), messageStart, host: undefined };
+  return { at, level: token.level, message: line.slice(token.messageStart), messageStart: token.messageStart, host: undefined };
 }

@@ -27,6 +27,7 @@ export function parseJsonLine(line: string, localZone: Zone): ParsedHeader | und
     at: timeOf(first(record, TIME_KEYS), localZone),
     level: levelOf(first(record, LEVEL_KEYS)),
     message: message ?? line,
+    messageStart: message === undefined ? 0 : undefined,
     host: hostOf(first(record, HOST_KEYS)),
   };
 }

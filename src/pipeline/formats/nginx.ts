@@ -26,7 +26,8 @@ export function parseNginxLine(line: string, localZone: Zone): ParsedHeader | un
       p = skipSpaces(line, close + 1);
     }
   }
-  return { at, level, message: line.slice(skipConnection(line, skipProcess(line, p))), host: undefined };
+  const messageStart = skipConnection(line, skipProcess(line, p));
+  return { at, level, message: line.slice(messageStart), messageStart, host: undefined };
 }
 
 function readStamp(line: string): number | undefined {

@@ -31,10 +31,10 @@ export function parsePhpLine(line: string, localZone: Zone): ParsedHeader | unde
   }
   const messageStart = skipSpaces(line, afterPrefix);
   const php = readPhpLabel(line, messageStart);
-  if (php !== undefined) return { at, level: php.level, message: line.slice(php.messageStart), host: undefined };
+  if (php !== undefined) return { at, level: php.level, message: line.slice(php.messageStart), messageStart: php.messageStart, host: undefined };
   const fpm = readFpmLabel(line, messageStart);
-  if (fpm !== undefined) return { at, level: fpm.level, message: line.slice(fpm.messageStart), host: undefined };
-  return { at, level: undefined, message: line.slice(messageStart), host: undefined };
+  if (fpm !== undefined) return { at, level: fpm.level, message: line.slice(fpm.messageStart), messageStart: fpm.messageStart, host: undefined };
+  return { at, level: undefined, message: line.slice(messageStart), messageStart, host: undefined };
 }
 
 /** Instant read by the last `scanStamp` (undefined: a date that does not exist, or an unknown zone). */

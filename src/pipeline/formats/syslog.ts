@@ -21,7 +21,7 @@ export function parsePriorityLine(line: string, referenceTime: number, localZone
   const p = close + 1;
   if (line.charCodeAt(p) === 49 /* 1 */ && line.charCodeAt(p + 1) === 32) return parse5424(line, p + 2, level, localZone);
   return parse3164(line, p, level, referenceTime, localZone)
-    ?? { at: undefined, level, message: line.slice(p), host: undefined };
+    ?? { at: undefined, level, message: line.slice(p), messageStart: p, host: undefined };
 }
 
 /** `line` starts with an upper-case letter: RFC 3164 without PRI, when a month name leads. */
@@ -43,7 +43,7 @@ function parse3164(
   );
   const { host, messageStart } = hostAndTag(line, skipSpaces(line, start + 16));
   const message = line.slice(messageStart);
-  return { at, level: level ?? levelFromWords(message), message, host };
+  return { at, level: level ?? levelFromWords(message), message, messageStart, host };
 }
 
 /**
@@ -103,7 +103,7 @@ function parse5424(line: string, start: number, level: Level, localZone: Zone): 
     p += 2;
   } else {
     const end = scanIsoTime(line, p, localZone, scanned);
-    if (end < 0 || line.charCodeAt(end) !== 32) return { at: undefined, level, message: line.slice(start), host: undefined };
+    if (end < 0 || line.charCodeAt(end) !== 32) return { at: undefined, level, message: line.slice(start), messageStart: start, host: undefined };
     at = scanned.at;
     p = end + 1;
   }
@@ -114,7 +114,7 @@ function parse5424(line: string, start: number, level: Level, localZone: Zone): 
   p = skipStructuredData(line, p + 1);
   if (line.charCodeAt(p) === 32) p++;
   if (line.charCodeAt(p) === 0xfeff) p++; // MSG may start with a BOM to say it is UTF-8
-  return { at, level, message: line.slice(p), host };
+  return { at, level, message: line.slice(p), messageStart: p, host };
 }
 
 /** Skips `-` or one or more `[id key="value"…]` elements; `\]` and `\"` inside values are escaped. */
