@@ -6,6 +6,7 @@
  * overlong line is cut at a UTF-8 boundary, emitted, and the rest of it up to its newline is
  * skipped without being buffered.
  */
+import { isAscii } from 'node:buffer';
 
 /** Longest line kept, in bytes (64 KiB): longer ones are cut and counted as `truncated`. */
 export const DEFAULT_MAX_LINE_BYTES = 65_536;
@@ -34,6 +35,12 @@ export class LineSplitter {
   private atStreamStart = true;
   /** True while inside a NUL run that is already counted, so a run split across reads counts once. */
   private inNulRun = false;
+  /**
+   * How lines wholly inside the chunk being split are decoded: an all-ASCII chunk (most log
+   * chunks; one vectorised check per chunk) as latin1, which reads the same for ASCII and is a
+   * third cheaper per line. Lines joined from held bytes are always decoded as UTF-8.
+   */
+  private chunkEncoding: 'utf8' | 'latin1' = 'utf8';
 
   /** `tally` may be shared by many splitters so a follower sums all its files in one place. */
   constructor(
@@ -54,6 +61,7 @@ export class LineSplitter {
   /** Splits `chunk`, appending every completed line to `out`. */
   push(chunk: Uint8Array, out: string[]): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.chunkEncoding = isAscii(bytes) ? 'latin1' : 'utf8';
     let position = 0;
     while (position < bytes.length) {
       if (this.discarding) {
@@ -81,7 +89,7 @@ export class LineSplitter {
   end(out: string[]): void {
     if (this.heldLength > 0 && !this.discarding) {
       const line = Buffer.concat(this.held, this.heldLength);
-      this.emit(line, 0, line.length, false, out);
+      this.emit(line, 0, line.length, false, out, 'utf8');
     }
     this.restart();
   }
@@ -119,7 +127,7 @@ export class LineSplitter {
     const line = Buffer.concat(this.held, this.heldLength);
     this.held = [];
     this.heldLength = 0;
-    this.emit(line, 0, line.length, true, out);
+    this.emit(line, 0, line.length, true, out, 'utf8');
     this.discarding = true;
   }
 
@@ -135,7 +143,7 @@ export class LineSplitter {
   /** Emits the line ending at `newline`, joined with any held start of it. */
   private completeLine(bytes: Buffer, start: number, newline: number, out: string[]): void {
     if (this.heldLength === 0) {
-      this.emit(bytes, start, newline, false, out);
+      this.emit(bytes, start, newline, false, out, this.chunkEncoding);
       return;
     }
     const room = this.capacity() - this.heldLength;
@@ -143,7 +151,7 @@ export class LineSplitter {
     const line = Buffer.concat([...this.held, bytes.subarray(start, start + taken)]);
     this.held = [];
     this.heldLength = 0;
-    this.emit(line, 0, line.length, taken < newline - start, out);
+    this.emit(line, 0, line.length, taken < newline - start, out, 'utf8');
   }
 
   /**
@@ -151,7 +159,7 @@ export class LineSplitter {
    * before the newline, and cuts it at the cap. `overflowed` means bytes past `end` were already
    * dropped, so the line is known to be overlong and its last byte is not a line ending.
    */
-  private emit(bytes: Buffer, start: number, end: number, overflowed: boolean, out: string[]): void {
+  private emit(bytes: Buffer, start: number, end: number, overflowed: boolean, out: string[], encoding: 'utf8' | 'latin1'): void {
     let from = start;
     if (this.atStreamStart) {
       this.atStreamStart = false;
@@ -163,7 +171,7 @@ export class LineSplitter {
       to = utf8BoundaryAtOrBefore(bytes, from, from + this.maxLineBytes);
       this.tally.truncated++;
     }
-    out.push(bytes.toString('utf8', from, to));
+    out.push(bytes.toString(encoding, from, to));
   }
 }
 

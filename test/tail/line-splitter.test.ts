@@ -124,4 +124,17 @@ describe('LineSplitter', () => {
       }),
     );
   });
+
+  it('decodes as one UTF-8 decode of the whole input would, however ASCII and other chunks are mixed and cut', () => {
+    const piece = fc.constantFrom('ascii ', 'café ', '\n', '€', '\u{1F600}', 'x', '\n\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 6 }), (pieces, cuts) => {
+        const input = Buffer.from(pieces.join('') + '\n');
+        const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...at].map((start, i) => input.subarray(start, [...at, input.length][i]));
+        expect(split(chunks).lines).toEqual(input.toString('utf8').split('\n').slice(0, -1));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
