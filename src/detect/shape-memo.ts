@@ -10,14 +10,15 @@
  * - a digit right before `x` (`0x7f` is hex, `1x7f` is not).
  * So lines of one shape get one template, and their masked values sit at the same offsets: a
  * hit costs one pass over the characters, a lookup and a slice per value, where masking costs
- * several passes and a string per masked word (a fifth of the whole record path's time).
+ * several passes and a string per masked word (a third of the whole record path's time).
  *
  * Digits the template keeps (`HTTP/1.1 503`, `status 500`, `web12`) vary the template, so such
- * runs key a second level by their digits; so do runs right before an `x`. Each shape is learnt from a masked line whose value
- * offsets are found in it, and only after the masker, run once more on the line with every
- * masked run's digits changed (same length and class), gives the same template and the values at
- * the same offsets: a shape that fails the check (a value the masker rewrote, a value found at a
- * wrong place) is remembered as one the memo does not answer for. Bounded, cleared when full.
+ * runs key a second level by their digits; so do runs right before an `x`. Each shape is learnt
+ * from a masked line whose value offsets are found in it, and only after the masker, run once
+ * more on the line with every masked run's digits changed (same length and class), gives the
+ * same template and the values at the same offsets: a shape that fails the check (a value the
+ * masker rewrote, a value found at a wrong place) is remembered as one the memo does not answer
+ * for. Bounded, cleared when full.
  */
 import { NO_TELLING, scanLine } from './mask.js';
 import { isTellingDigits, TELLING_DIGIT_LENGTHS } from './telling.js';
@@ -66,6 +67,9 @@ export class ShapeMemo<T> {
   private readonly runEnds = new Int32Array(MAX_RUNS);
   private key = 0;
   private check = 0;
+  /** The kept-digit hash of the line last asked about (`hashKeptDigits`). */
+  private keptKey = 0;
+  private keptCheck = 0;
   /** Whether the line last shaped may be memoised at all (no telling run, not too many runs). */
   private memoisable = false;
   /** The values of the last hit. */
@@ -82,8 +86,9 @@ export class ShapeMemo<T> {
     if (!this.memoisable) return undefined;
     const entry = this.entries.get(this.key);
     if (entry === undefined || entry.check !== this.check || !entry.answers) return undefined;
-    const variant = entry.variants.get(this.keptDigitsKey(line, entry.keptRuns));
-    if (variant === undefined || variant.check !== this.keptDigitsCheck(line, entry.keptRuns)) return undefined;
+    this.hashKeptDigits(line, entry.keptRuns);
+    const variant = entry.variants.get(this.keptKey);
+    if (variant === undefined || variant.check !== this.keptCheck) return undefined;
     this.hitValues = sliceSpans(line, from, entry.spans);
     return variant.target;
   }
@@ -112,7 +117,8 @@ export class ShapeMemo<T> {
     }
     if (!entry.answers) return;
     if (entry.variants.size >= MAX_VARIANTS) entry.variants.clear();
-    entry.variants.set(this.keptDigitsKey(line, entry.keptRuns), { check: this.keptDigitsCheck(line, entry.keptRuns), target });
+    this.hashKeptDigits(line, entry.keptRuns);
+    entry.variants.set(this.keptKey, { check: this.keptCheck, target });
   }
 
   /** Hashes the text's shape and records its digit runs; false when it must not be memoised. */
@@ -194,22 +200,21 @@ export class ShapeMemo<T> {
     return again.key === facts.key && again.check === facts.check && again.tellingValues.length === 0 && sameValues(again.maskedValues, sliceSpans(text, 0, spans));
   }
 
-  private keptDigitsKey(line: string, keptRuns: Int32Array): number {
+  /** Hashes the digits of the line's kept runs into `keptKey` and `keptCheck` (two lanes): the variant's key. */
+  private hashKeptDigits(line: string, keptRuns: Int32Array): void {
     let a = 0x811c9dc5;
-    for (let r = 0; r < keptRuns.length; r++) {
-      for (let k = this.runStarts[keptRuns[r]!]!; k < this.runEnds[keptRuns[r]!]!; k++) a = Math.imul(a ^ line.charCodeAt(k), LANE_A);
-      a = Math.imul(a ^ RUN_TOKEN, LANE_A);
-    }
-    return a >>> 0;
-  }
-
-  private keptDigitsCheck(line: string, keptRuns: Int32Array): number {
     let b = 0x9747b28c;
     for (let r = 0; r < keptRuns.length; r++) {
-      for (let k = this.runStarts[keptRuns[r]!]!; k < this.runEnds[keptRuns[r]!]!; k++) b = Math.imul(b ^ line.charCodeAt(k), LANE_B);
+      const run = keptRuns[r]!;
+      for (let k = this.runStarts[run]!; k < this.runEnds[run]!; k++) {
+        a = Math.imul(a ^ line.charCodeAt(k), LANE_A);
+        b = Math.imul(b ^ line.charCodeAt(k), LANE_B);
+      }
+      a = Math.imul(a ^ RUN_TOKEN, LANE_A);
       b = Math.imul(b ^ RUN_TOKEN, LANE_B);
     }
-    return b >>> 0;
+    this.keptKey = a >>> 0;
+    this.keptCheck = b >>> 0;
   }
 }
 
