@@ -62,7 +62,7 @@ describe('hostile lines: header parsing', () => {
 
   it('a line it cannot read is the unknown format, the whole line as the message', () => {
     fc.assert(fc.property(nastyText.filter((s) => !/^[[0-9{<PA-Z]/.test(s)), (line) => {
-      expect(parseHeader(line, NOW)).toEqual({ at: undefined, level: undefined, message: line, host: undefined });
+      expect(parseHeader(line, NOW)).toEqual({ at: undefined, level: undefined, message: line, messageStart: 0, host: undefined });
     }), { numRuns: 1_000 });
   });
 });

@@ -384,3 +384,25 @@ describe('FileFollower --since', () => {
     expect(recent[0]).toBe(`t=${base + 4000 * 1000} record 4000`);
   });
 });
+
+describe('FileFollower at a watch limit', () => {
+  // The limits themselves are system-wide (fs.inotify.max_user_watches, ulimit -n) and cannot be
+  // lowered for one test; the watcher's error is what the follower sees of them, so it is injected.
+  it.each(['ENOSPC', 'EMFILE'])('%s: warns, switches to stat polling once, and keeps every line', async (code) => {
+    const dir = await tempDir();
+    const log = path.join(dir, 'app.log');
+    writeFileSync(log, '');
+    const { follower, seen, warnings } = await follow({ patterns: [log] });
+    const watcherOf = () => (follower as unknown as { watcher?: { options: { usePolling?: boolean }; emit(event: string, error: Error): void } }).watcher;
+    expect(watcherOf()?.options.usePolling).toBe(false);
+    watcherOf()!.emit('error', Object.assign(new Error(`${code}: system limit reached`), { code }));
+    expect(warnings).toEqual([expect.stringContaining(`system limit (${code}); switching to polling`)]);
+    await waitUntil(() => watcherOf()?.options.usePolling === true, 'a polling watcher');
+    appendFileSync(log, asText(['after the limit']));
+    await expectSeenExactly(seen, ['after the limit']);
+    // Polling already: a further limit error is reported once, whatever its repeats.
+    for (let i = 0; i < 3; i++) watcherOf()!.emit('error', Object.assign(new Error(`${code}: again`), { code }));
+    expect(warnings).toEqual([expect.stringContaining('switching to polling'), expect.stringContaining(`file watcher error: ${code}: again`)]);
+    expect(follower.counters().errors).toBe(2);
+  });
+});
