@@ -10,7 +10,7 @@ import { RecordPath } from '../dist/pipeline/record-path.js';
 import { Detector } from '../dist/detect/detector.js';
 import { boundHeapGrowth } from '../dist/cli/heap-growth.js';
 
-// Measured as the `logwatch` executable runs (src/cli/bin.ts).
+// Measured as `logwatch watch` runs (src/cli/watch.ts).
 boundHeapGrowth();
 
 const CHUNK = 1 << 20;

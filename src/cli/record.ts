@@ -8,6 +8,7 @@ import { startWatch } from '../pipeline/watch.js';
 import { openRecording, recordEvents } from '../tail/recorder.js';
 import { loadConfig } from './config.js';
 import { parseDuration } from './duration.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { writeNdjson } from './ndjson.js';
 import { stopOnSignals } from './signals.js';
 import { watchOptions, type FollowFlags } from './watch.js';
@@ -39,6 +40,7 @@ export function recordCommand(): Command {
       const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
       const options = watchOptions(paths, flags, loadConfig(flags.config));
       const recorder = await openRecording(flags.out, flags.force === true, options);
+      boundHeapGrowth();
       const session = await startWatch(options);
       const recording = recordEvents(session.handle.events, recorder);
       const output = flags.json === true ? writeNdjson(session.handle.events) : undefined;

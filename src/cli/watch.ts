@@ -8,6 +8,7 @@ import { startWatch, type WatchOptions } from '../pipeline/watch.js';
 import { loadConfig, type Config } from './config.js';
 import { openRecording, recordEvents, type FixtureRecorder } from '../tail/recorder.js';
 import { parseDuration } from './duration.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
 import { attachSinks, type SinkChoice } from './sinks.js';
@@ -139,6 +140,7 @@ interface WatchExtras {
 }
 
 async function runWatch(options: WatchOptions, { choice, recorder, lockFile }: WatchExtras): Promise<void> {
+  boundHeapGrowth();
   // Warnings go to stderr until the sinks exist, then through them (above the TUI's frame).
   let say = options.warn;
   const session = await startWatch({ ...options, warn: (line) => say(line) });
