@@ -75,6 +75,9 @@ function grouping() {
   console.log('\n## Grouping accuracy on Loghub-2k');
   const run = spawnSync(process.execPath, [path.join(here, 'grouping-accuracy.mjs')], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
   if (run.status !== 0) console.log('(grouping accuracy failed; is ../shared/bench present?)');
+  console.log('\n## Shape memo: answers equal to the masker\'s');
+  const check = spawnSync(process.execPath, [path.join(here, 'shape-memo-check.mjs')], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+  if (check.status !== 0) console.log('(the shape memo check found differences: see above)');
 }
 
 function replay() {
