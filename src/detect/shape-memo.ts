@@ -61,6 +61,12 @@ interface ShapeEntry<T> {
 
 export class ShapeMemo<T> {
   private readonly entries = new Map<number, ShapeEntry<T>>();
+  /**
+   * Shapes missed once (key → check): a shape is learnt on its second miss, so a stream of lines
+   * that never repeat a shape (a flood of distinct messages) costs one small entry each, not a
+   * checked entry and a second masking.
+   */
+  private readonly seenOnce = new Map<number, number>();
   /** The line last shaped by `recall`: its digit runs and its shape hash. */
   private runCount = 0;
   private readonly runStarts = new Int32Array(MAX_RUNS);
@@ -108,6 +114,12 @@ export class ShapeMemo<T> {
     if (!this.memoisable || facts.telling.length > 0) return;
     let entry = this.entries.get(this.key);
     if (entry === undefined || entry.check !== this.check) {
+      if (this.seenOnce.get(this.key) !== this.check) {
+        if (this.seenOnce.size >= this.cap) this.seenOnce.clear();
+        this.seenOnce.set(this.key, this.check);
+        return;
+      }
+      this.seenOnce.delete(this.key);
       if (this.entries.size >= this.cap) this.entries.clear();
       entry = this.newEntry(line, from, facts);
       this.entries.set(this.key, entry);
