@@ -76,7 +76,7 @@ interface ReplaySession {
 
 /** The run of a replay: its engine, its virtual clock and the slice `--from`/`--to` choose. */
 function replaySession(replay: LoadedReplay, flags: ReplayFlags, config: Config): ReplaySession {
-  let virtualNow = replay.records[0]?.at ?? replay.fixture.deploys[0]?.at ?? 0;
+  let virtualNow = replay.firstAt ?? replay.fixture.deploys[0]?.at ?? 0;
   const from = flags.from === undefined ? undefined : parseSliceTime(flags.from, virtualNow, '--from');
   const to = flags.to === undefined ? Infinity : parseSliceTime(flags.to, virtualNow, '--to');
   if (from !== undefined && from >= to) throw new UsageError('--from must be before --to');

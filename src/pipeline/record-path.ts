@@ -36,6 +36,12 @@ export class RecordPath {
     return this.joiner.flushIdle(now).map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
   }
 
+  /** The record still pending for one source, whose input ended (the others go on). */
+  flushSource(source: string): SignedRecord[] {
+    const flushed = this.joiner.flushSource(source);
+    return flushed === undefined ? [] : [this.signLines(flushed.source, flushed.lines, flushed.firstArrivedAt)];
+  }
+
   /** Everything still pending (end of input). */
   flushAll(): SignedRecord[] {
     return this.joiner.flushAll().map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));

@@ -108,6 +108,14 @@ export class MultilineJoiner {
     return flushed;
   }
 
+  /** The record pending for `source`, if any: that source's input ended. */
+  flushSource(source: string): FlushedRecord | undefined {
+    const state = this.pending.get(source);
+    if (state === undefined) return undefined;
+    this.pending.delete(source);
+    return { source, lines: linesOf(state.first, state.continuation), firstArrivedAt: state.firstArrivedAt };
+  }
+
   /** Everything pending (end of input). */
   flushAll(): FlushedRecord[] {
     const flushed: FlushedRecord[] = [];

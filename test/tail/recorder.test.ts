@@ -54,7 +54,7 @@ describe('FixtureRecorder', () => {
       [Date.parse('2026-11-23T14:00:05.000Z'), 'web site', undefined],
     ]);
     const replay = await loadReplay(dir);
-    expect(replay.records.map((r) => `${r.host}: ${r.message}`)).toEqual([
+    expect([...replay.records()].map((r) => `${r.host}: ${r.message}`)).toEqual([
       'web-01: one', 'web-01: two', 'web-01: other file, same name', 'laptop: no host', 'web-01: three', '__.._etc: escape attempt',
     ]);
   });

@@ -1,0 +1,105 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cutAt, loadReplay, replayTimeline } from '../../src/pipeline/replay.js';
+import type { SignedRecord } from '../../src/pipeline/record.js';
+import { tempDir } from '../support/cli.js';
+
+const at = (second: number): number => Date.parse('2026-11-23T14:00:00Z') + second * 1000;
+const line = (second: number, message: string): string => `[23-Nov-2026 14:${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')} UTC] PHP Warning:  ${message}`;
+
+/** A fixture directory with these files (`host/name` → lines). */
+function fixture(files: Record<string, string[]>): string {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ name: 'test', description: 'replay test', expect: [] }));
+  for (const [file, lines] of Object.entries(files)) {
+    mkdirSync(path.join(dir, 'logs', path.dirname(file)), { recursive: true });
+    writeFileSync(path.join(dir, 'logs', file), lines.map((l) => `${l}\n`).join(''));
+  }
+  return dir;
+}
+
+const described = (records: Iterable<SignedRecord>): string[] => [...records].map((r) => `${r.host} ${(r.at - at(0)) / 1000} ${r.message.split('\n')[0]}`);
+
+/** File descriptors this process holds open (Linux). */
+const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+describe('loadReplay', () => {
+  it('merges hosts by event time; equal times keep fixture file order, then line order', async () => {
+    const dir = fixture({
+      'web-01/php_errors.log': [line(1, 'a1'), line(3, 'a3'), line(3, 'a3 again'), line(5, 'a5')],
+      'web-02/php_errors.log': [line(2, 'b2'), line(3, 'b3'), line(6, 'b6')],
+    });
+    expect(described((await loadReplay(dir)).records())).toEqual([
+      'web-01 1 a1', 'web-02 2 b2', 'web-01 3 a3', 'web-01 3 a3 again', 'web-02 3 b3', 'web-01 5 a5', 'web-02 6 b6',
+    ]);
+  });
+
+  it('keeps multi-line records whole; untimed records before the first timed one take its time', async () => {
+    const dir = fixture({
+      'web-01/app.log': ['untimed start', 'untimed two', line(4, 'Uncaught Exception: boom'), 'Stack trace:', '#0 /a.php(1): f()', line(7, 'late')],
+      'web-02/app.log': ['no time at all'],
+    });
+    const records = [...(await loadReplay(dir)).records()];
+    // A file with no time at all stays at time 0, so it comes first.
+    expect(described(records)).toEqual(['web-02 -1795442400 no time at all', 'web-01 4 untimed start', 'web-01 4 untimed two', 'web-01 4 Uncaught Exception: boom', 'web-01 7 late']);
+    expect(records[3]!.message).toBe('Uncaught Exception: boom\nStack trace:\n#0 /a.php(1): f()');
+  });
+
+  it('sorts a file whose times go back (stable), and knows the fixture starts at its earliest time', async () => {
+    const dir = fixture({ 'web-01/php_errors.log': [line(9, 'x9'), line(2, 'x2'), line(9, 'x9 again'), line(5, 'x5')], 'web-02/php_errors.log': [line(4, 'y4')] });
+    const replay = await loadReplay(dir);
+    expect(described(replay.records())).toEqual(['web-01 2 x2', 'web-02 4 y4', 'web-01 5 x5', 'web-01 9 x9', 'web-01 9 x9 again']);
+    expect(replay.firstAt).toBe(at(2));
+  });
+
+  it('gives the same records each time it is read, signed alike', async () => {
+    const dir = fixture({ 'web-01/php_errors.log': [line(1, 'id 7 failed'), line(2, 'id 8 failed')], 'web-02/php_errors.log': [line(1, 'id 9 failed')] });
+    const replay = await loadReplay(dir);
+    const first = [...replay.records()].map((r) => [r.at, r.host, r.fingerprint.id]);
+    expect([...replay.records()].map((r) => [r.at, r.host, r.fingerprint.id])).toEqual(first);
+    expect(new Set(first.map(([, , id]) => id)).size).toBe(1);
+  });
+
+  it('reads no further than a --to cut, and holds no file open between reads', async () => {
+    const dir = fixture({
+      'web-01/php_errors.log': Array.from({ length: 3000 }, (_, i) => line(i, `a ${i}`)),
+      'web-02/php_errors.log': Array.from({ length: 3000 }, (_, i) => line(i, `b ${i}`)),
+    });
+    const replay = await loadReplay(dir);
+    const before = openFds();
+    expect(described(cutAt(replay, at(1)).records)).toEqual(['web-01 0 a 0', 'web-02 0 b 0', 'web-01 1 a 1', 'web-02 1 b 1']);
+    expect(openFds()).toBe(before);
+    const timeline = replayTimeline(replay.records(), []);
+    expect(timeline.next().value).toMatchObject({ kind: 'records' });
+    expect(openFds()).toBe(before);
+    timeline.return(undefined);
+  });
+
+  it('orders any fixture as a stable sort of all its records by time would', async () => {
+    const file = fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 3 }), async (files) => {
+        const lines = files.map((entries, f) => entries.map(([second, timed], i) => (timed ? line(second, `f${f} l${i}`) : `f${f} l${i} untimed`)));
+        const dir = fixture(Object.fromEntries(lines.map((l, f) => [`host-${f}/php_errors.log`, l])));
+        const expected = lines
+          .flatMap((l, f) => {
+            // Each file alone: untimed lines before its first timed one are records of their own at
+            // its time (at 0 if none); later untimed lines continue the timed record before them.
+            const times = files[f]!.map(([second, timed]) => (timed ? second : undefined));
+            const firstTimed = times.findIndex((t) => t !== undefined);
+            const firstTime = firstTimed < 0 ? -1 : times[firstTimed]!;
+            return l.flatMap((text, i) => {
+              if (firstTimed >= 0 && i > firstTimed && times[i] === undefined) return [];
+              return [{ host: `host-${f}`, second: times[i] ?? firstTime, message: text.replace(/^\[[^\]]*\] PHP Warning: {2}/, '') }];
+            });
+          })
+          .sort((a, b) => a.second - b.second)
+          .map((r) => `${r.host} ${r.second === -1 ? (0 - at(0)) / 1000 : r.second} ${r.message}`);
+        expect(described((await loadReplay(dir)).records())).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
