@@ -10,7 +10,7 @@
  * detector's caps and a chunk per file, not by the fixture. A file out of time order (rare: a
  * clock step, a hand-edited log) is read whole and sorted, as the merge needs each file in order.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Observable } from 'rxjs';
 import { readFixture, type Fixture, type FixtureFile } from '../tail/fixture.js';
 import { LineSplitter } from '../tail/line-splitter.js';
@@ -30,11 +30,8 @@ const MAX_SPEED_CHUNK = 2_000;
  * and a 100 MB replay spent a third of its time collecting them (64 KiB: 2.2× faster than 1 MiB).
  */
 const READ_CHUNK_BYTES = 16 << 10;
-/**
- * Fixture lines carry no arrival time: every line is parsed as if it arrived at 0, which is also
- * the reference the year of a syslog 3164 time is inferred from.
- */
-const ARRIVED_AT = 0;
+/** How far into a recording its year-less times (syslog 3164) are assumed to reach. */
+const RECORDING_SPAN_FOR_YEARS_MS = 182 * 24 * 3600_000;
 
 export interface LoadedReplay {
   fixture: Fixture;
@@ -44,6 +41,19 @@ export interface LoadedReplay {
   records(): Iterable<SignedRecord>;
   /** Lines are counted by the engine as records are handed over; these are known up front. */
   counters: { truncated: number; files: number };
+}
+
+/**
+ * When a fixture's lines are read "as arriving": fixture lines carry no arrival time, and this
+ * moment only decides the year of times written without one (syslog 3164), which is inferred
+ * as the latest such date not more than a day after it. A recording says when it began
+ * observing, and its lines follow that moment (by up to half a year, here); without that, the
+ * log files' last modification is when their last line was written.
+ */
+function readingTime(fixture: Fixture): number {
+  const observedFrom = fixture.scenario.observedFrom;
+  if (observedFrom !== undefined) return Date.parse(observedFrom) + RECORDING_SPAN_FOR_YEARS_MS;
+  return Math.max(...fixture.files.map((file) => statSync(file.path).mtimeMs));
 }
 
 /** What the first pass finds in one file. */
@@ -58,12 +68,13 @@ interface FileIndex {
 
 export async function loadReplay(dir: string): Promise<LoadedReplay> {
   const fixture = await readFixture(dir);
-  const indexes = fixture.files.map(indexFile);
+  const arrivedAt = readingTime(fixture);
+  const indexes = fixture.files.map((file) => indexFile(file, arrivedAt));
   const starts = indexes.flatMap((index) => (index.firstAt === undefined ? [] : [index.firstAt]));
   return {
     fixture,
     firstAt: starts.length === 0 ? undefined : Math.min(...starts),
-    records: () => mergedRecords(indexes),
+    records: () => mergedRecords(indexes, arrivedAt),
     counters: { truncated: indexes.reduce((sum, index) => sum + index.truncated, 0), files: fixture.files.length },
   };
 }
@@ -99,14 +110,14 @@ function readChunk(file: string, buffer: Buffer, position: number): number {
  * Line times only: if the timed lines of a file never go back in time, neither do its records
  * (a record takes its first line's time, an untimed one the time before it), so it can stream.
  */
-function indexFile(file: FixtureFile): FileIndex {
+function indexFile(file: FixtureFile, arrivedAt: number): FileIndex {
   let firstAt: number | undefined;
   let lastAt = -Infinity;
   let inOrder = true;
   const splitter = new LineSplitter();
   for (const lines of lineBatches(file.path, splitter)) {
     for (const line of lines) {
-      const at = lineTime(line, ARRIVED_AT);
+      const at = lineTime(line, arrivedAt);
       if (at === undefined) continue;
       if (firstAt === undefined || at < firstAt) firstAt = at;
       if (at < lastAt) inOrder = false;
@@ -117,10 +128,10 @@ function indexFile(file: FixtureFile): FileIndex {
 }
 
 /** Every file's records merged by event time; equal times keep fixture file order (a stable merge). */
-function* mergedRecords(indexes: FileIndex[]): Generator<SignedRecord> {
+function* mergedRecords(indexes: FileIndex[], arrivedAt: number): Generator<SignedRecord> {
   const path = new RecordPath('unknown-host');
   const streams = indexes.map((index) => {
-    const records = timedRecords(fileRecords(index.file, path));
+    const records = timedRecords(fileRecords(index.file, path, arrivedAt));
     return index.inOrder ? records : sortedByTime(records);
   });
   try {
@@ -142,9 +153,9 @@ function* mergedRecords(indexes: FileIndex[]): Generator<SignedRecord> {
 }
 
 /** One file's records, signed a chunk at a time by the replay's one record path (one catalog for all hosts). */
-function* fileRecords(file: FixtureFile, path: RecordPath): Generator<SignedRecord> {
+function* fileRecords(file: FixtureFile, path: RecordPath, arrivedAt: number): Generator<SignedRecord> {
   const source = `fixture:${file.host}/${file.path.slice(file.path.lastIndexOf('/') + 1)}`;
-  for (const lines of lineBatches(file.path, new LineSplitter())) yield* path.push({ source, host: file.host, lines, arrivedAt: ARRIVED_AT });
+  for (const lines of lineBatches(file.path, new LineSplitter())) yield* path.push({ source, host: file.host, lines, arrivedAt });
   yield* path.flushSource(source);
 }
 
