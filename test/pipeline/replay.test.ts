@@ -78,16 +78,16 @@ describe('loadReplay', () => {
   });
 
   it('dates year-less syslog times in the year the recording was made, not 1970', async () => {
-    const dir = fixture({ 'web-01/syslog': ['Dec 31 23:59:58 web-01 app: before midnight', 'Jan  1 00:00:02 web-01 app: after midnight'] });
+    const dir = fixture({ 'web-01/syslog': ['Dec 31 23:59:58 web-01 app: before midnight', 'Jan  1 00:00:02 web-01 app: after midnight', 'Jan  3 10:00:00 web-01 app: days later'] });
     const observed = { name: 'rec', description: 'recorded', observedFrom: '2026-12-31T23:00:00.000Z', expect: [] };
     writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(observed));
     const times = (records: Iterable<SignedRecord>): string[] => [...records].map((r) => new Date(r.at).toISOString());
-    expect(times((await loadReplay(dir)).records())).toEqual(['2026-12-31T23:59:58.000Z', '2027-01-01T00:00:02.000Z']);
+    expect(times((await loadReplay(dir)).records())).toEqual(['2026-12-31T23:59:58.000Z', '2027-01-01T00:00:02.000Z', '2027-01-03T10:00:00.000Z']);
     // Without the recording's start, the files' last change stands for when they were written.
     writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ name: 'copy', description: 'copied', expect: [] }));
-    const written = new Date('2027-01-01T00:00:03Z');
+    const written = new Date('2027-01-03T10:00:01Z');
     utimesSync(path.join(dir, 'logs', 'web-01', 'syslog'), written, written);
-    expect(times((await loadReplay(dir)).records())).toEqual(['2026-12-31T23:59:58.000Z', '2027-01-01T00:00:02.000Z']);
+    expect(times((await loadReplay(dir)).records())).toEqual(['2026-12-31T23:59:58.000Z', '2027-01-01T00:00:02.000Z', '2027-01-03T10:00:00.000Z']);
   });
 
   it('orders any fixture as a stable sort of all its records by time would', async () => {
