@@ -22,6 +22,9 @@ function fixture(files: Record<string, string[]>): string {
 
 const described = (records: Iterable<SignedRecord>): string[] => [...records].map((r) => `${r.host} ${(r.at - at(0)) / 1000} ${r.message.split('\n')[0]}`);
 
+/** In the model of the property test: a fixture where no line has a time (its records are at 0). */
+const NO_TIME = -1;
+
 /** File descriptors this process holds open (Linux). */
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
@@ -42,9 +45,9 @@ describe('loadReplay', () => {
       'web-02/app.log': ['no time at all'],
     });
     const records = [...(await loadReplay(dir)).records()];
-    // A file with no time at all stays at time 0, so it comes first.
-    expect(described(records)).toEqual(['web-02 -1795442400 no time at all', 'web-01 4 untimed start', 'web-01 4 untimed two', 'web-01 4 Uncaught Exception: boom', 'web-01 7 late']);
-    expect(records[3]!.message).toBe('Uncaught Exception: boom\nStack trace:\n#0 /a.php(1): f()');
+    // A file with no time at all starts with the fixture (not in 1970, where the replay's clock would start).
+    expect(described(records)).toEqual(['web-01 4 untimed start', 'web-01 4 untimed two', 'web-01 4 Uncaught Exception: boom', 'web-02 4 no time at all', 'web-01 7 late']);
+    expect(records[2]!.message).toBe('Uncaught Exception: boom\nStack trace:\n#0 /a.php(1): f()');
   });
 
   it('sorts a file whose times go back (stable), and knows the fixture starts at its earliest time', async () => {
@@ -95,6 +98,9 @@ describe('loadReplay', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 3 }), async (files) => {
         const lines = files.map((entries, f) => entries.map(([second, timed], i) => (timed ? line(second, `f${f} l${i}`) : `f${f} l${i} untimed`)));
+        // A file with no time at all takes the fixture's earliest time (0 when no line has one).
+        const timedSeconds = files.flat().filter(([, timed]) => timed).map(([second]) => second);
+        const fixtureStart = timedSeconds.length === 0 ? NO_TIME : Math.min(...timedSeconds);
         const dir = fixture(Object.fromEntries(lines.map((l, f) => [`host-${f}/php_errors.log`, l])));
         const expected = lines
           .flatMap((l, f) => {
@@ -102,14 +108,14 @@ describe('loadReplay', () => {
             // its time (at 0 if none); later untimed lines continue the timed record before them.
             const times = files[f]!.map(([second, timed]) => (timed ? second : undefined));
             const firstTimed = times.findIndex((t) => t !== undefined);
-            const firstTime = firstTimed < 0 ? -1 : times[firstTimed]!;
+            const firstTime = firstTimed < 0 ? fixtureStart : times[firstTimed]!;
             return l.flatMap((text, i) => {
               if (firstTimed >= 0 && i > firstTimed && times[i] === undefined) return [];
               return [{ host: `host-${f}`, second: times[i] ?? firstTime, message: text.replace(/^\[[^\]]*\] PHP Warning: {2}/, '') }];
             });
           })
           .sort((a, b) => a.second - b.second)
-          .map((r) => `${r.host} ${r.second === -1 ? (0 - at(0)) / 1000 : r.second} ${r.message}`);
+          .map((r) => `${r.host} ${r.second === NO_TIME ? (0 - at(0)) / 1000 : r.second} ${r.message}`);
         expect(described((await loadReplay(dir)).records())).toEqual(expected);
       }),
       { numRuns: 60 },
