@@ -114,15 +114,8 @@ export class ShapeMemo<T> {
     if (!this.memoisable || facts.telling.length > 0) return;
     let entry = this.entries.get(this.key);
     if (entry === undefined || entry.check !== this.check) {
-      if (this.seenOnce.get(this.key) !== this.check) {
-        if (this.seenOnce.size >= this.cap) this.seenOnce.clear();
-        this.seenOnce.set(this.key, this.check);
-        return;
-      }
-      this.seenOnce.delete(this.key);
-      if (this.entries.size >= this.cap) this.entries.clear();
-      entry = this.newEntry(line, from, facts);
-      this.entries.set(this.key, entry);
+      entry = this.admit(line, from, facts);
+      if (entry === undefined) return;
     } else if (entry.answers && !sameValues(facts.values, sliceSpans(line, from, entry.spans))) {
       // Same shape, values elsewhere: the shape's check missed a case; stop answering for it.
       entry.answers = false;
@@ -131,6 +124,20 @@ export class ShapeMemo<T> {
     if (entry.variants.size >= MAX_VARIANTS) entry.variants.clear();
     this.hashKeptDigits(line, entry.keptRuns);
     entry.variants.set(this.keptKey, { check: this.keptCheck, target });
+  }
+
+  /** A new shape: noted on its first miss, checked and entered on its second. */
+  private admit(line: string, from: number, facts: MaskedFacts): ShapeEntry<T> | undefined {
+    if (this.seenOnce.get(this.key) !== this.check) {
+      if (this.seenOnce.size >= this.cap) this.seenOnce.clear();
+      this.seenOnce.set(this.key, this.check);
+      return undefined;
+    }
+    this.seenOnce.delete(this.key);
+    if (this.entries.size >= this.cap) this.entries.clear();
+    const entry = this.newEntry(line, from, facts);
+    this.entries.set(this.key, entry);
+    return entry;
   }
 
   /** Hashes the text's shape and records its digit runs; false when it must not be memoised. */
