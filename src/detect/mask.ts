@@ -32,6 +32,7 @@
  */
 import type { Telling } from './model.js';
 import { tellingFor } from './telling.js';
+import { LANE_A, LANE_B, SEED_A, SEED_B } from './two-lane-hash.js';
 
 /** The masked first line: template, the masked values in template order, telling values. */
 export interface MaskedLine {
@@ -239,9 +240,6 @@ export const NO_TELLING = Object.freeze([]) as readonly Telling[] as Telling[];
 /** Pieces the reused masker keeps room for between lines: ordinary lines need a few dozen. */
 const MAX_KEPT_PIECES = 1024;
 
-/** The two lanes of the template hash: FNV-1a's prime, and a second odd multiplier (MurmurHash2's). */
-const LANE_A = 0x01000193;
-const LANE_B = 0x5bd1e995;
 
 /**
  * The template as it is built: piece i is the line range [starts[i], ends[i]) or, when
@@ -273,8 +271,8 @@ class TemplatePieces {
     if (this.starts.length > MAX_KEPT_PIECES) this.starts.length = this.ends.length = this.texts.length = 0;
     this.count = 0;
     this.length = 0;
-    this.hashA = 0x811c9dc5;
-    this.hashB = 0x9747b28c;
+    this.hashA = SEED_A;
+    this.hashB = SEED_B;
   }
 
   /** Appends the line's characters [start, end). */
@@ -618,13 +616,10 @@ class LineMasker extends TemplatePieces {
 
   /** The word after `user`, `host`, `table`: a name that varies, masked whole inside its punctuation. */
   private maskNamedValue(word: string): string {
-    let s = 0;
-    let e = word.length;
-    while (s < e && isOpener(word.charCodeAt(s))) s++;
-    while (e > s && isCloser(word.charCodeAt(e - 1))) e--;
-    if (s === e) return word;
-    return word.slice(0, s) + this.mask(word.slice(s, e), ANY) + word.slice(e);
+    return insidePunctuation(word, this.maskName);
   }
+
+  private readonly maskName = (core: string): string => this.mask(core, ANY);
 
   /**
    * Where a quoted run that spans several words closes (the index of the closing quote), or -1
@@ -672,16 +667,12 @@ class LineMasker extends TemplatePieces {
   }
 
   private maskWord(word: string): string {
-    let s = 0;
-    let e = word.length;
-    while (s < e && isOpener(word.charCodeAt(s))) s++;
-    while (e > s && isCloser(word.charCodeAt(e - 1))) e--;
-    if (s === e) return word;
-    const core = s === 0 && e === word.length ? word : word.slice(s, e);
-    // `(110)`, `[2002]`, `12,`: a bracketed or punctuated integer needs no classifier chain.
-    const masked = isDigitRun(core) ? this.integer(core, this.previousWordHint()) : this.maskCore(core, this.previousWordHint());
-    return word.slice(0, s) + masked + word.slice(e);
+    return insidePunctuation(word, this.maskWordCore);
   }
+
+  /** `(110)`, `[2002]`, `12,`: a bracketed or punctuated integer needs no classifier chain. */
+  private readonly maskWordCore = (core: string): string =>
+    isDigitRun(core) ? this.integer(core, this.previousWordHint()) : this.maskCore(core, this.previousWordHint());
 
   private previousWordHint(): KindHint {
     if (this.previousEnd === this.from) return undefined;
@@ -882,6 +873,17 @@ class LineMasker extends TemplatePieces {
   private maskPiece(piece: string, hint: KindHint): string {
     return this.classify(piece, hint) ?? this.mask(piece, ANY);
   }
+}
+
+/** `word` with its core — inside its opening and closing punctuation — replaced by `maskCore(core)`. */
+function insidePunctuation(word: string, maskCore: (core: string) => string): string {
+  let s = 0;
+  let e = word.length;
+  while (s < e && isOpener(word.charCodeAt(s))) s++;
+  while (e > s && isCloser(word.charCodeAt(e - 1))) e--;
+  if (s === e) return word;
+  const core = s === 0 && e === word.length ? word : word.slice(s, e);
+  return word.slice(0, s) + maskCore(core) + word.slice(e);
 }
 
 /**

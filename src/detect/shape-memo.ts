@@ -22,6 +22,7 @@
  */
 import { NO_TELLING, scanLine } from './mask.js';
 import { isTellingDigits, TELLING_DIGIT_LENGTHS } from './telling.js';
+import { LANE_A, LANE_B, SEED_A, SEED_B } from './two-lane-hash.js';
 import type { Telling } from './model.js';
 
 /** Digit runs per line the memo follows; a line with more is masked every time. */
@@ -29,8 +30,6 @@ const MAX_RUNS = 64;
 /** Templates per shape that differ only in kept digits (`HTTP/1.1 503`, `… 502`, …). */
 const MAX_VARIANTS = 64;
 
-const LANE_A = 0x01000193;
-const LANE_B = 0x5bd1e995;
 /** Above every UTF-16 code unit: a digit run's token never equals a character's. */
 const RUN_TOKEN = 0x10000;
 
@@ -142,8 +141,8 @@ export class ShapeMemo<T> {
 
   /** Hashes the text's shape and records its digit runs; false when it must not be memoised. */
   private shape(line: string, from: number): boolean {
-    let a = 0x811c9dc5;
-    let b = 0x9747b28c;
+    let a = SEED_A;
+    let b = SEED_B;
     let runs = 0;
     let runStart = -1;
     const n = line.length;
@@ -221,8 +220,8 @@ export class ShapeMemo<T> {
 
   /** Hashes the digits of the line's kept runs into `keptKey` and `keptCheck` (two lanes): the variant's key. */
   private hashKeptDigits(line: string, keptRuns: Int32Array): void {
-    let a = 0x811c9dc5;
-    let b = 0x9747b28c;
+    let a = SEED_A;
+    let b = SEED_B;
     for (let r = 0; r < keptRuns.length; r++) {
       const run = keptRuns[r]!;
       for (let k = this.runStarts[run]!; k < this.runEnds[run]!; k++) {
