@@ -99,13 +99,8 @@ export class MultilineJoiner {
 
   /** Records whose source has been quiet for quietMs by `now` (call periodically in live mode). */
   flushIdle(now: number): FlushedRecord[] {
-    const flushed: FlushedRecord[] = [];
-    for (const [source, state] of this.pending) {
-      if (now - state.lastArrivedAt < this.quietMs) continue;
-      flushed.push({ source, lines: linesOf(state.first, state.continuation), firstArrivedAt: state.firstArrivedAt });
-      this.pending.delete(source);
-    }
-    return flushed;
+    const quiet = [...this.pending].filter(([, state]) => now - state.lastArrivedAt >= this.quietMs);
+    return quiet.map(([source]) => this.flushSource(source)!);
   }
 
   /** The record pending for `source`, if any: that source's input ended. */
@@ -118,12 +113,7 @@ export class MultilineJoiner {
 
   /** Everything pending (end of input). */
   flushAll(): FlushedRecord[] {
-    const flushed: FlushedRecord[] = [];
-    for (const [source, state] of this.pending) {
-      flushed.push({ source, lines: linesOf(state.first, state.continuation), firstArrivedAt: state.firstArrivedAt });
-    }
-    this.pending.clear();
-    return flushed;
+    return [...this.pending.keys()].map((source) => this.flushSource(source)!);
   }
 
   private append(state: SourceState, line: string): void {
