@@ -65,7 +65,7 @@ describe('loadReplay', () => {
     expect(new Set(first.map(([, , id]) => id)).size).toBe(1);
   });
 
-  it('reads no further than a --to cut, and holds no file open between reads', async () => {
+  it('ends the records at a --to cut, and holds no file open between reads', async () => {
     const dir = fixture({
       'web-01/php_errors.log': Array.from({ length: 3000 }, (_, i) => line(i, `a ${i}`)),
       'web-02/php_errors.log': Array.from({ length: 3000 }, (_, i) => line(i, `b ${i}`)),
