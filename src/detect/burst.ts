@@ -34,14 +34,7 @@ export interface RiseQuery {
   now: number;
   /** The deploy whose window `now` is in, if any: its span is tested too. */
   deploy: Deploy | null;
-  /** The fewest lines a span needs. */
-  minCount: number;
   thresholds: Thresholds;
-}
-
-/** The most surprising span passing every guard, or null when the signature is at baseline. */
-export function strongestRise(query: RiseQuery): RiseEvidence | null {
-  return new RiseSpans(query).strongest(query.minCount);
 }
 
 /**
@@ -55,7 +48,7 @@ export class RiseSpans {
   private readonly historyFrom: number;
   private readonly historyTo: number;
 
-  constructor(private readonly query: Omit<RiseQuery, 'minCount'>) {
+  constructor(private readonly query: RiseQuery) {
     const { series, baseline, now, thresholds } = query;
     this.nowBucket = bucketOf(now, thresholds.bucketMs);
     this.historyTo = bucketOf(baseline.to, thresholds.bucketMs);

@@ -34,10 +34,6 @@ export function formatAgeShort(ms: number): string {
   return `${Math.floor(clamped / DAY)}d`;
 }
 
-export function formatAgo(ms: number): string {
-  return `${formatDuration(ms)} ago`;
-}
-
 /** Integers as they are up to 9999, then `12k`, `1.2M`: a table column stays narrow. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return '∞';
