@@ -80,6 +80,21 @@ describe('loadReplay', () => {
     timeline.return(undefined);
   });
 
+  it('widens a template only with lines read so far, not with the whole fixture', async () => {
+    const memcache = (call: string): string => `Memcached::${call}(): Server 10.0.0.1:11211 (tcp 11211, udp 0) failed with: Connection timed out (110) in /a/Cache.php on line 77`;
+    // Far more than one read chunk between the first `get` and the first `set` that widens the cluster to `<*> Server …`.
+    const filler = Array.from({ length: 2000 }, (_, i) => line(2 + Math.floor(i / 100), `Undefined array key "listing_id" in /a/Cart.php on line ${i}`));
+    const dir = fixture({
+      'web-01/php_errors.log': [line(1, memcache('get')), ...filler, line(30, memcache('set')), line(31, 'the last record')],
+      'web-02/php_errors.log': [line(5, memcache('get'))],
+    });
+    const records = [...(await loadReplay(dir)).records()];
+    // web-02's line at second 5 comes long before web-01's `set` at second 30 (which the replay
+    // of old, signing each file whole before the next, had already seen).
+    expect(records.find((r) => r.host === 'web-02')!.fingerprint.template).toMatch(/^Memcached::get\(\): Server <IP>/);
+    expect(records.find((r) => r.at === at(30))!.fingerprint.template).toMatch(/^<\*> Server <IP>/);
+  });
+
   it('dates year-less syslog times in the year the recording was made, not 1970', async () => {
     const dir = fixture({ 'web-01/syslog': ['Dec 31 23:59:58 web-01 app: before midnight', 'Jan  1 00:00:02 web-01 app: after midnight', 'Jan  3 10:00:00 web-01 app: days later'] });
     const observed = { name: 'rec', description: 'recorded', observedFrom: '2026-12-31T23:00:00.000Z', expect: [] };
