@@ -32,7 +32,10 @@
  */
 import type { Telling } from './model.js';
 import { tellingFor } from './telling.js';
-import { LANE_A, LANE_B, SEED_A, SEED_B } from './two-lane-hash.js';
+import { TWO_LANE_HASH } from './two-lane-hash.js';
+
+/** Module constants, not imported bindings: see two-lane-hash.ts. */
+const { LANE_A, LANE_B, SEED_A, SEED_B } = TWO_LANE_HASH;
 
 /** The masked first line: template, the masked values in template order, telling values. */
 export interface MaskedLine {

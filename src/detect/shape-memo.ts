@@ -22,8 +22,11 @@
  */
 import { NO_TELLING, scanLine } from './mask.js';
 import { isTellingDigits, TELLING_DIGIT_LENGTHS } from './telling.js';
-import { LANE_A, LANE_B, SEED_A, SEED_B } from './two-lane-hash.js';
+import { TWO_LANE_HASH } from './two-lane-hash.js';
 import type { Telling } from './model.js';
+
+/** Module constants, not imported bindings: see two-lane-hash.ts. */
+const { LANE_A, LANE_B, SEED_A, SEED_B } = TWO_LANE_HASH;
 
 /** Digit runs per line the memo follows; a line with more is masked every time. */
 const MAX_RUNS = 64;
