@@ -8,20 +8,24 @@
  * - for three digits, whether it can be an HTTP status (100–599), for four, a MySQL error
  *   number (1000–4999): the class;
  * - a digit right before `x` (`0x7f` is hex, `1x7f` is not).
- * So lines of one shape get one template, and their masked values sit at the same offsets: a
- * hit costs one pass over the characters, a lookup and a slice per value, where masking costs
- * several passes and a string per masked word (a third of the whole record path's time).
+ * So lines of one shape get one template, and their masked values sit at the same offsets.
+ *
+ * A learnt shape is a pattern (a sticky RegExp: its characters, each digit run as digits of the
+ * run's length and class, never a telling literal's) found by a probe of the line's length and a
+ * few of its characters. A hit costs the probe, one pattern test (V8 runs a hot pattern as
+ * machine code, several times faster than any per-character loop in JavaScript) and a slice per
+ * value, where masking costs several passes and a string per masked word.
  *
  * Digits the template keeps (`HTTP/1.1 503`, `status 500`, `web12`) vary the template, so such
- * runs key a second level by their digits; so do runs right before an `x`. Each shape is learnt
- * from a masked line whose value offsets are found in it, and only after the masker, run once
- * more on the line with every masked run's digits changed (same length and class), gives the
+ * runs key the shape's variants by their digits; so do runs right before an `x`. Each shape is
+ * learnt from a masked line whose value offsets are found in it, and only after the masker, run
+ * once more on the line with every masked run's digits changed (same length and class), gives the
  * same template and the values at the same offsets: a shape that fails the check (a value the
- * masker rewrote, a value found at a wrong place) is remembered as one the memo does not answer
- * for. Bounded, cleared when full.
+ * masker rewrote, a value found at a wrong place) is remembered, by a hash of its shape, as one
+ * the memo does not answer for. Bounded, cleared when full.
  */
 import { NO_TELLING, scanLine } from './mask.js';
-import { isTellingDigits, TELLING_DIGIT_LENGTHS } from './telling.js';
+import { isTellingDigits, TELLING_DIGIT_LENGTHS, TELLING_DIGITS_BY_LENGTH } from './telling.js';
 import { TWO_LANE_HASH } from './two-lane-hash.js';
 import type { Telling } from './model.js';
 
@@ -32,6 +36,11 @@ const { LANE_A, LANE_B, SEED_A, SEED_B } = TWO_LANE_HASH;
 const MAX_RUNS = 64;
 /** Templates per shape that differ only in kept digits (`HTTP/1.1 503`, `… 502`, …). */
 const MAX_VARIANTS = 64;
+/**
+ * Shapes tried per probe key. Shapes that differ only in their runs' classes share a key (a line
+ * with a 3- and a 4-digit run has four), so a key can hold a few dozen; the most used come first.
+ */
+const MAX_CANDIDATES = 64;
 
 /** Above every UTF-16 code unit: a digit run's token never equals a character's. */
 const RUN_TOKEN = 0x10000;
@@ -45,41 +54,40 @@ export interface MaskedFacts {
   check: number;
 }
 
-interface Variant<T> {
-  check: number;
-  target: T;
-}
-
 interface ShapeEntry<T> {
+  /** Its shape hash: `key` in `entries`, and `check`. */
+  key: number;
   check: number;
   /** False for a shape the memo does not answer for (its check failed). */
   answers: boolean;
+  /** Matches exactly the texts of this shape (sticky, anchored at the end); undefined when it does not answer. */
+  pattern: RegExp | undefined;
+  /** Where recall finds it: its probe key. */
+  probe: number;
   /** Value i is the text's [spans[2i], spans[2i + 1]) (offsets from the text's start). */
   spans: Int32Array;
-  /** Digit runs (by index) whose digits are in the template: they key `variants`. */
-  keptRuns: Int32Array;
-  variants: Map<number, Variant<T>>;
+  /** Digit runs whose digits are in the template, as spans like `spans`: their digits key `variants`. */
+  keptSpans: Int32Array;
+  variants: Map<string, T>;
 }
 
 export class ShapeMemo<T> {
+  /** Every shape learnt or refused, by its shape hash: `learn` finds a line's shape here. */
   private readonly entries = new Map<number, ShapeEntry<T>>();
+  /** Shapes that answer, by probe key (a few of the text's characters and its length): `recall` tries their patterns. */
+  private readonly probes = new Map<number, ShapeEntry<T>[]>();
   /**
    * Shapes missed once (key → check): a shape is learnt on its second miss, so a stream of lines
    * that never repeat a shape (a flood of distinct messages) costs one small entry each, not a
    * checked entry and a second masking.
    */
   private readonly seenOnce = new Map<number, number>();
-  /** The line last shaped by `recall`: its digit runs and its shape hash. */
+  /** The line last shaped by `shape`: its digit runs and its shape hash. */
   private runCount = 0;
   private readonly runStarts = new Int32Array(MAX_RUNS);
   private readonly runEnds = new Int32Array(MAX_RUNS);
   private key = 0;
   private check = 0;
-  /** The kept-digit hash of the line last asked about (`hashKeptDigits`). */
-  private keptKey = 0;
-  private keptCheck = 0;
-  /** Whether the line last shaped may be memoised at all (no telling run, not too many runs). */
-  private memoisable = false;
   /** The values of the last hit. */
   private hitValues: string[] = [];
 
@@ -90,15 +98,23 @@ export class ShapeMemo<T> {
    * `values`; undefined on a miss, after which the caller masks the text and calls `learn`.
    */
   recall(line: string, from: number): T | undefined {
-    this.memoisable = this.shape(line, from);
-    if (!this.memoisable) return undefined;
-    const entry = this.entries.get(this.key);
-    if (entry === undefined || entry.check !== this.check || !entry.answers) return undefined;
-    this.hashKeptDigits(line, entry.keptRuns);
-    const variant = entry.variants.get(this.keptKey);
-    if (variant === undefined || variant.check !== this.keptCheck) return undefined;
-    this.hitValues = sliceSpans(line, from, entry.spans);
-    return variant.target;
+    const candidates = this.probes.get(probeKey(line, from));
+    if (candidates === undefined) return undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      const entry = candidates[i]!;
+      const pattern = entry.pattern!;
+      pattern.lastIndex = from;
+      if (!pattern.test(line)) continue;
+      // Swapped one place forward on each hit: the shapes most used come to be tried first.
+      if (i > 0) {
+        candidates[i] = candidates[i - 1]!;
+        candidates[i - 1] = entry;
+      }
+      const target = entry.variants.get(keptDigits(line, from, entry.keptSpans));
+      if (target !== undefined) this.hitValues = sliceSpans(line, from, entry.spans);
+      return target;
+    }
+    return undefined;
   }
 
   /** The masked values of the last hit: a new array, the caller's to keep. */
@@ -113,19 +129,18 @@ export class ShapeMemo<T> {
 
   /** Learns the answer for the text `recall` just missed, masked by the caller into `facts`. */
   learn(line: string, from: number, facts: MaskedFacts, target: T): void {
-    if (!this.memoisable || facts.telling.length > 0) return;
+    if (facts.telling.length > 0 || !this.shape(line, from)) return;
     let entry = this.entries.get(this.key);
     if (entry === undefined || entry.check !== this.check) {
       entry = this.admit(line, from, facts);
       if (entry === undefined) return;
     } else if (entry.answers && !sameValues(facts.values, sliceSpans(line, from, entry.spans))) {
       // Same shape, values elsewhere: the shape's check missed a case; stop answering for it.
-      entry.answers = false;
+      this.refuse(entry);
     }
     if (!entry.answers) return;
     if (entry.variants.size >= MAX_VARIANTS) entry.variants.clear();
-    this.hashKeptDigits(line, entry.keptRuns);
-    entry.variants.set(this.keptKey, { check: this.keptCheck, target });
+    entry.variants.set(keptDigits(line, from, entry.keptSpans), target);
   }
 
   /** A new shape: noted on its first miss, checked and entered on its second. */
@@ -136,10 +151,30 @@ export class ShapeMemo<T> {
       return undefined;
     }
     this.seenOnce.delete(this.key);
-    if (this.entries.size >= this.cap) this.entries.clear();
+    if (this.entries.size >= this.cap) {
+      this.entries.clear();
+      this.probes.clear();
+    }
     const entry = this.newEntry(line, from, facts);
     this.entries.set(this.key, entry);
+    if (entry.answers) this.addProbe(entry);
     return entry;
+  }
+
+  private addProbe(entry: ShapeEntry<T>): void {
+    let candidates = this.probes.get(entry.probe);
+    if (candidates === undefined) this.probes.set(entry.probe, (candidates = []));
+    // The least used shape makes room, and is forgotten so that it can be learnt again.
+    if (candidates.length >= MAX_CANDIDATES) this.entries.delete(candidates.pop()!.key);
+    candidates.push(entry);
+  }
+
+  private refuse(entry: ShapeEntry<T>): void {
+    entry.answers = false;
+    entry.pattern = undefined;
+    const candidates = this.probes.get(entry.probe);
+    const at = candidates?.indexOf(entry) ?? -1;
+    if (at >= 0) candidates!.splice(at, 1);
   }
 
   /** Hashes the text's shape and records its digit runs; false when it must not be memoised. */
@@ -188,20 +223,40 @@ export class ShapeMemo<T> {
 
   /** An entry for the shape of the text just masked, answering only if its check passes. */
   private newEntry(line: string, from: number, facts: MaskedFacts): ShapeEntry<T> {
-    const refused: ShapeEntry<T> = { check: this.check, answers: false, spans: new Int32Array(0), keptRuns: new Int32Array(0), variants: new Map() };
+    const refused: ShapeEntry<T> = { key: this.key, check: this.check, answers: false, pattern: undefined, probe: 0, spans: new Int32Array(0), keptSpans: new Int32Array(0), variants: new Map() };
     const spans = locateValues(line, from, facts.values);
     if (spans === undefined) return refused;
     const kept: number[] = [];
     const changed: number[] = [];
     for (let r = 0; r < this.runCount; r++) {
-      const inside = spanHolding(spans, this.runStarts[r]! - from, this.runEnds[r]! - from);
+      const start = this.runStarts[r]!;
+      const end = this.runEnds[r]!;
+      const inside = spanHolding(spans, start - from, end - from);
       if (inside === 'straddles') return refused;
-      const beforeX = (line.charCodeAt(this.runEnds[r]!) | 32) === 120;
-      if (inside === 'outside' || beforeX) kept.push(r);
+      const beforeX = (line.charCodeAt(end) | 32) === 120;
+      if (inside === 'outside' || beforeX) kept.push(start - from, end - from);
       else changed.push(r);
     }
     if (!this.checkWithChangedDigits(line, from, facts, spans, changed)) return refused;
-    return { check: this.check, answers: true, spans, keptRuns: Int32Array.from(kept), variants: new Map() };
+    return { key: this.key, check: this.check, answers: true, pattern: this.shapePattern(line, from), probe: probeKey(line, from), spans, keptSpans: Int32Array.from(kept), variants: new Map() };
+  }
+
+  /**
+   * A pattern matching exactly the texts of the shape just hashed: its characters, each digit run
+   * as digits of the same length and class, never a telling literal's. V8 compiles a pattern to
+   * machine code once it is used often, so checking a line costs a few nanoseconds per character
+   * less than hashing it in a loop (and no hash can collide).
+   */
+  private shapePattern(line: string, from: number): RegExp {
+    let source = '';
+    let copied = from;
+    for (let r = 0; r < this.runCount; r++) {
+      const start = this.runStarts[r]!;
+      const end = this.runEnds[r]!;
+      source += escapePattern(line.slice(copied, start)) + runPattern(line, start, end);
+      copied = end;
+    }
+    return new RegExp(`${source}${escapePattern(line.slice(copied))}$`, 'y');
   }
 
   /** Masks the text again with the digits of `changed` runs changed: same template, values at the same offsets? */
@@ -220,25 +275,46 @@ export class ShapeMemo<T> {
     const again = scanLine(text);
     return again.key === facts.key && again.check === facts.check && again.tellingValues.length === 0 && sameValues(again.maskedValues, sliceSpans(text, 0, spans));
   }
-
-  /** Hashes the digits of the line's kept runs into `keptKey` and `keptCheck` (two lanes): the variant's key. */
-  private hashKeptDigits(line: string, keptRuns: Int32Array): void {
-    let a = SEED_A;
-    let b = SEED_B;
-    for (let r = 0; r < keptRuns.length; r++) {
-      const run = keptRuns[r]!;
-      for (let k = this.runStarts[run]!; k < this.runEnds[run]!; k++) {
-        a = Math.imul(a ^ line.charCodeAt(k), LANE_A);
-        b = Math.imul(b ^ line.charCodeAt(k), LANE_B);
-      }
-      a = Math.imul(a ^ RUN_TOKEN, LANE_A);
-      b = Math.imul(b ^ RUN_TOKEN, LANE_B);
-    }
-    this.keptKey = a >>> 0;
-    this.keptCheck = b >>> 0;
-  }
 }
 
+/**
+ * Where `recall` looks for a text's shape: its length and eight characters at fixed fractions of
+ * it, digits as `0`. Texts of one shape have one length and their digits at the same offsets, so
+ * they share the key; shapes that share it are told apart by their patterns.
+ */
+function probeKey(line: string, from: number): number {
+  const length = line.length - from;
+  let key = Math.imul(SEED_A ^ length, LANE_A);
+  for (let k = 0; k < 8; k++) {
+    let c = line.charCodeAt(from + ((length * k) >> 3));
+    if (c - 48 >>> 0 < 10) c = 48;
+    key = Math.imul(key ^ c, LANE_B);
+  }
+  return key >>> 0;
+}
+
+/** The digits of the kept runs, joined: which of the shape's variants a text is. */
+function keptDigits(line: string, from: number, keptSpans: Int32Array): string {
+  if (keptSpans.length === 0) return '';
+  let digits = '';
+  for (let s = 0; s < keptSpans.length; s += 2) digits += `${line.slice(from + keptSpans[s]!, from + keptSpans[s + 1]!)}/`;
+  return digits;
+}
+
+/** A digit run in a shape's pattern: its length, its class's first digits, and not a telling literal. */
+function runPattern(line: string, start: number, end: number): string {
+  const length = end - start;
+  const first = line.charCodeAt(start) - 48;
+  const telling = TELLING_DIGITS_BY_LENGTH.get(length);
+  const notTelling = telling === undefined ? '' : `(?!${telling.join('|')})`;
+  if (length === 3) return `${notTelling}${first >= 1 && first <= 5 ? '[1-5]' : '[06-9]'}\\d{2}`;
+  if (length === 4) return `${notTelling}${first >= 1 && first <= 4 ? '[1-4]' : '[05-9]'}\\d{3}`;
+  return `${notTelling}\\d{${length}}`;
+}
+
+function escapePattern(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
 
 /**
  * A run's length and, for three and four digits, whether its value is in the range the masker

@@ -75,6 +75,12 @@ const TELLING_DIGITS: readonly string[] = [...new Set(TELLING_VALUES.map((t) => 
 /** Bit n is set when some telling literal has n digits (all have fewer than 32): a filter before `isTellingDigits`. */
 export const TELLING_DIGIT_LENGTHS = TELLING_DIGITS.reduce((bits, d) => bits | (1 << d.length), 0);
 
+/** The digits of every telling literal by their count (a shape's pattern excludes them from its runs). */
+export const TELLING_DIGITS_BY_LENGTH: ReadonlyMap<number, readonly string[]> = TELLING_DIGITS.reduce((byLength, digits) => {
+  byLength.set(digits.length, [...(byLength.get(digits.length) ?? []), digits]);
+  return byLength;
+}, new Map<number, string[]>());
+
 /**
  * Whether the digits `text[start, end)` are those of a telling literal, signed or not: a line
  * holding such a run could keep it literal, so a memo keyed by the line's shape must not answer

@@ -100,6 +100,28 @@ describe('ShapeMemo', () => {
     expect(ask(memo, 'a 4')).toEqual({ template: 'a <NUM>', values: ['4'] });
   });
 
+  it('reads pattern syntax in a line as the characters they are', () => {
+    const memo = new ShapeMemo<string>(100);
+    const line = (n: number) => `a.b*c+d? (e) [f] {g} ^h$ i|j \\k /l ${n} done`;
+    expect(learnt(memo, line(12), line(34))).toEqual({ template: masked(line(34)).template, values: ['34'] });
+    // Each syntax character read as what it means in a pattern would match these too.
+    for (const other of ['aXb*c+d? (e) [f] {g} ^h$ i|j \\k /l 56 done', 'a.bbbc+d? (e) [f] {g} ^h$ i|j \\k /l 56 done', 'a.b*c+d? (e) [f] {g} ^h$ i|j \\k /l 56 dona']) {
+      expect(memo.recall(other, 0)).toBeUndefined();
+    }
+  });
+
+  it('keeps apart many shapes that share a length and differ only in their runs\' classes', () => {
+    const memo = new ShapeMemo<string>(1000);
+    // 3-digit runs in and out of the HTTP-status range: 2^4 shapes of one length and one probe.
+    const runs = ['100', '700'];
+    const lines = runs.flatMap((a) => runs.flatMap((b) => runs.flatMap((c) => runs.map((d) => `got ${a} then ${b} and ${c} or ${d}`))));
+    for (const line of lines) {
+      ask(memo, line);
+      ask(memo, line);
+    }
+    for (const line of lines) expect(ask(memo, line)).toEqual({ template: masked(line).template, values: masked(line).values });
+  });
+
   it('answers exactly as the masker does on lines of tricky words, with their digits changed', () => {
     const word = fc.constantFrom(
       'took', 'time', 'user', 'line', 'status', 'code', 'returned', 'HTTP/1.1', 'SQLSTATE[23000]:', 'error', 'port', 'ms', 'KB', 'bytes',
