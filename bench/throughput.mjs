@@ -13,7 +13,7 @@ import { boundHeapGrowth } from '../dist/cli/heap-growth.js';
 // Measured as `logwatch watch` runs (src/cli/watch.ts).
 boundHeapGrowth();
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 
 /** Calls onChunk(buffer) for every 1 MiB read of every file. */
 function readAll(files, onChunk) {
