@@ -18,8 +18,9 @@ export class BucketSeries {
 
   /** Counts one line at event time `at` in bucket `bucket`. Late lines are inserted in place. */
   add(bucket: number, at: number, count = 1): void {
-    let i = this.indices.length - 1;
-    while (i >= 0 && this.indices[i]! > bucket) i--;
+    const last = this.indices.length - 1;
+    // Most lines fall in the newest bucket; a late one (a host hours behind, a backfill) is found by bisection.
+    const i = last >= 0 && this.indices[last]! <= bucket ? last : this.lastAtOrBefore(bucket);
     if (i >= 0 && this.indices[i] === bucket) {
       this.counts[i]! += count;
       if (at < this.firstAts[i]!) this.firstAts[i] = at;
@@ -28,6 +29,18 @@ export class BucketSeries {
     this.indices.splice(i + 1, 0, bucket);
     this.counts.splice(i + 1, 0, count);
     this.firstAts.splice(i + 1, 0, at);
+  }
+
+  /** Position of the last stored bucket at or before `bucket`, or -1. */
+  private lastAtOrBefore(bucket: number): number {
+    let low = 0;
+    let high = this.indices.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.indices[middle]! <= bucket) low = middle + 1;
+      else high = middle;
+    }
+    return low - 1;
   }
 
   /** Drops buckets before `firstKept`. */

@@ -19,6 +19,23 @@ describe('BucketSeries', () => {
     expect(series.oldest).toBe(2);
   });
 
+  it('counts lines added in any order as a plain count per bucket does, first times included', () => {
+    const line = fc.record({ bucket: fc.integer({ min: 0, max: 40 }), at: fc.integer({ min: 0, max: 1000 }) });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 200 }), (lines) => {
+        const series = new BucketSeries();
+        const expected = new Map<number, { count: number; firstAt: number }>();
+        for (const { bucket, at } of lines) {
+          series.add(bucket, at);
+          const seen = expected.get(bucket);
+          expected.set(bucket, { count: (seen?.count ?? 0) + 1, firstAt: Math.min(seen?.firstAt ?? at, at) });
+        }
+        const stored = [...series.nonEmptyDescending(0, 41)].reverse();
+        expect(stored).toEqual([...expected.keys()].sort((a, b) => a - b).map((bucket) => ({ bucket, ...expected.get(bucket)! })));
+      }),
+    );
+  });
+
   it('finds the highest sum over a span of buckets', () => {
     const series = new BucketSeries();
     [[0, 2], [1, 5], [2, 1], [7, 4], [8, 4]].forEach(([bucket, count]) => series.add(bucket!, bucket! * 10, count));
