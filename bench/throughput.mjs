@@ -13,16 +13,30 @@ import { boundHeapGrowth } from '../dist/cli/heap-growth.js';
 // Measured as `logwatch watch` runs (src/cli/watch.ts).
 boundHeapGrowth();
 
+/** Bytes per read: what the follower reads at a time (READ_CHUNK_BYTES in src/tail/follower.ts). */
 const CHUNK = 1 << 18;
 
-/** Calls onChunk(buffer) for every 1 MiB read of every file. */
+/**
+ * Calls onChunk(buffer, file) for every read of every file, one read per file in turn, as the
+ * follower reads files that all grow: hosts' lines arrive interleaved in time, as in a live run
+ * (read one whole file after another, every host but the first would be hours late).
+ */
 function readAll(files, onChunk) {
   const buffer = Buffer.allocUnsafe(CHUNK);
   let bytes = 0;
-  for (const file of files) {
-    const fd = openSync(file, 'r');
-    for (let n; (n = readSync(fd, buffer, 0, CHUNK, null)) > 0; bytes += n) onChunk(buffer.subarray(0, n), file);
-    closeSync(fd);
+  let open = files.map((file) => ({ file, fd: openSync(file, 'r') }));
+  while (open.length > 0) {
+    for (const source of open) {
+      const n = readSync(source.fd, buffer, 0, CHUNK, null);
+      bytes += n;
+      if (n > 0) {
+        onChunk(buffer.subarray(0, n), source.file);
+        continue;
+      }
+      closeSync(source.fd);
+      source.fd = -1;
+    }
+    open = open.filter((source) => source.fd >= 0);
   }
   return bytes;
 }
