@@ -2,7 +2,7 @@
  * Live mode: files (and stdin) followed, deploy markers received, a wall clock ticking once a
  * second — all merged into one input stream for the engine.
  */
-import { endWith, ignoreElements, interval, map, merge, Observable, share, Subject, takeUntil, tap, type Observable as Obs } from 'rxjs';
+import { endWith, exhaustMap, ignoreElements, interval, map, merge, Observable, share, Subject, takeUntil, tap, type Observable as Obs } from 'rxjs';
 import { FileFollower, type FollowOptions } from '../tail/follower.js';
 import { CommitGate } from '../tail/commit-gate.js';
 import { StateStore } from '../tail/state.js';
@@ -20,6 +20,12 @@ import { PipelineRun } from './run.js';
 const TICK_MS = 1_000;
 /** Judge one second behind the wall clock, so a line still being written counts where a replay counts it. */
 const LIVE_JUDGE_LAG_MS = 1_000;
+/**
+ * Longest a tick waits for the followers to read what the files hold before it judges: under a
+ * flood reading may never be done, and the clock must go on (a tick that finds one still waiting
+ * is skipped; the next judges every second up to its own).
+ */
+const CATCH_UP_WAIT_MS = 1_000;
 /** Live stats events every 10 s unless told otherwise. */
 export const DEFAULT_STATS_EVERY_MS = 10_000;
 
@@ -107,12 +113,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       map((batch): EngineInput => ({ kind: 'batch', batch })),
     ),
     deploys.pipe(map((marker): EngineInput => ({ kind: 'deploy', marker }))),
-    interval(TICK_MS).pipe(map((): EngineInput => {
-      const now = Date.now();
-      // Records the gates complete by quietness reach the engine before the tick that judges them.
-      for (const gate of gates) gate.flushIdle(now);
-      return { kind: 'tick', now };
-    })),
+    interval(TICK_MS).pipe(exhaustMap(() => tickAfterCatchingUp(followers, gates))),
   );
   // With stdin as the only source the run ends with stdin; otherwise the clock ticks until stopped.
   const stdinEnded = stdin !== undefined && files.length === 0 ? stdin.pipe(ignoreElements(), endWith(true)) : undefined;
@@ -123,6 +124,24 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   // Resolve once every file is opened and positioned, so "watching" means what it says.
   await Promise.all(started);
   return { handle, done, deployPort, files: followers.reduce((n, f) => n + f.counters().files, 0), observedFrom };
+}
+
+/**
+ * A clock tick, once the followers have read what the files held when it came (or after
+ * CATCH_UP_WAIT_MS): the lines a replay of the same files would count in a second are counted
+ * before that second is judged, even when watch events lag behind a busy machine.
+ */
+async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[]): Promise<EngineInput> {
+  const now = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CATCH_UP_WAIT_MS);
+  });
+  await Promise.race([Promise.all(followers.map((follower) => follower.catchUp())), waited]);
+  clearTimeout(timer);
+  // Records the gates complete by quietness reach the engine before the tick that judges them.
+  for (const gate of gates) gate.flushIdle(now);
+  return { kind: 'tick', now };
 }
 
 /** Saves the detector's catalog every minute; the returned function saves it a last time and stops. */

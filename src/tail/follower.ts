@@ -222,6 +222,18 @@ export class FileFollower {
   }
 
   /** Stops watching and closes every file. Held partial lines stay unemitted: the writer may still finish them. */
+  /**
+   * Reads every open file to its end now, without waiting for a watch event or the reconcile
+   * timer, and resolves once no read is left to do. The live clock waits for this before it
+   * judges a second, so lines already written count in it even when events lag under load.
+   */
+  async catchUp(): Promise<void> {
+    if (this.closed) return;
+    for (const tail of this.tails.values()) tail.dirty = true;
+    this.schedule();
+    while (this.running !== undefined) await this.running;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
