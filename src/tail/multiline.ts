@@ -194,16 +194,20 @@ function isPhpTraceLine(line: string): boolean {
     p = close + 1;
     while (line.charCodeAt(p) === 32) p++;
   }
-  if (line.startsWith('PHP Stack trace:', p) || isXdebugFrame(line, p)) return true;
+  // One character picks the one form that can follow: most lines are records, and each form
+  // tested in turn cost a comparison per line.
+  const first = line.charCodeAt(p);
+  if (first === 80 /* P */) return line.startsWith('PHP ', p) && isPhpTraceBody(line, p + 4);
   if (p === 0) return false;
-  return line.startsWith('Stack trace:', p) || line.startsWith('thrown in ', p)
-    || (line.charCodeAt(p) === 35 /* # */ && isDigit(line.charCodeAt(p + 1)));
+  if (first === 83 /* S */) return line.startsWith('Stack trace:', p);
+  if (first === 116 /* t */) return line.startsWith('thrown in ', p);
+  return first === 35 /* # */ && isDigit(line.charCodeAt(p + 1));
 }
 
-/** `PHP   12. name() /path:line` */
-function isXdebugFrame(line: string, start: number): boolean {
-  if (!line.startsWith('PHP ', start)) return false;
-  let p = start + 4;
+/** After `PHP `: `Stack trace:`, or an Xdebug frame (`  12. name() /path:line`). */
+function isPhpTraceBody(line: string, start: number): boolean {
+  if (line.charCodeAt(start) === 83 /* S */) return line.startsWith('Stack trace:', start);
+  let p = start;
   while (line.charCodeAt(p) === 32) p++;
   const digits = p;
   while (isDigit(line.charCodeAt(p))) p++;

@@ -48,6 +48,18 @@ describe('PHP', () => {
     expect(records(fatal)).toEqual([fatal]);
   });
 
+  it('joins date-stamped Stack trace and thrown-in lines, and only those forms, behind Apache fields too', () => {
+    const fatal = [
+      `${STAMP} PHP Fatal error:  Uncaught Exception: boom in /var/www/a.php:3`,
+      `${STAMP} Stack trace:`,
+      `${STAMP} #0 {main}`,
+      `${STAMP} [pid 12] thrown in /var/www/a.php on line 3`,
+    ];
+    const next = [`${STAMP} PHP Warning:  Stack trace is not a trace line here`];
+    const another = [`${STAMP} PHP 12 apples`];
+    expect(records([...fatal, ...next, ...another])).toEqual([fatal, next, another]);
+  });
+
   it('joins the rest of a multi-line Uncaught message, including chained "Next" exceptions', () => {
     const fatal = [
       `${STAMP} PHP Fatal error:  Uncaught PDOException: SQLSTATE[HY000]: General error: 1205 Lock wait timeout`,
