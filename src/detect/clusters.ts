@@ -48,14 +48,10 @@ export interface KnownTemplate {
   version: number;
   /** Token indexes whose whole text becomes one value because the cluster has `<*>` there; null when none. */
   widened: number[] | null;
-  /** Placeholders per token of the template (only filled when `widened` is non-null). */
-  placeholderCounts: number[];
+  /** Per value of a widened line (only filled when `widened` is non-null): see `WidenStep`. */
+  widenSteps: WidenStep[];
   /** Whether the cluster's id and template are the template's own (then a line's fingerprint passes as it is). */
   ownCluster: boolean;
-  /** Per token: null to pass its values on, or the token cut at its placeholders to fill a widened word. */
-  fills: (FillPlan | null)[];
-  /** Values a line of this template has once widened (`widenValues` sizes its answer by it). */
-  widenedValueCount: number;
 }
 
 /** Candidates compared per new template (most recent first), as Drain bounds a node's children. */
@@ -152,7 +148,7 @@ export class SignatureCatalog {
     const cluster = this.bestMatch(fp.id, tokens) ?? this.open(fp.id, tokens);
     widen(cluster, tokens);
     if (this.known.size >= this.maxCachedTemplates) this.forgetOldestTemplate();
-    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, placeholderCounts: [], fills: [], widenedValueCount: 0, ownCluster: false };
+    const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, widenSteps: [], ownCluster: false };
     this.known.set(fp.template, known);
     this.knownOrder.push(fp.template);
     return known;
@@ -321,6 +317,12 @@ interface FillPlan {
   placeholders: string[];
 }
 
+/** One value of a widened line: the line's value `from`, or (with `fill`) a widened word rebuilt from the values starting there. */
+interface WidenStep {
+  from: number;
+  fill: FillPlan | null;
+}
+
 /** Works out which of a template's words the cluster has widened to `<*>`, and how to fill them. */
 function planValues(known: KnownTemplate): void {
   const widened: number[] = [];
@@ -328,30 +330,34 @@ function planValues(known: KnownTemplate): void {
     if (known.cluster.tokens[i] === ANY && token !== ANY) widened.push(i);
   });
   known.widened = widened.length > 0 ? widened : null;
-  known.placeholderCounts = known.widened === null ? [] : known.tokens.map(countPlaceholders);
-  known.fills = known.tokens.map((token, i) => (widened.includes(i) ? fillPlan(token) : null));
-  known.widenedValueCount = known.placeholderCounts.reduce((sum, count, i) => sum + (known.fills[i] === null ? count : 1), 0);
+  known.widenSteps = [];
+  let next = 0;
+  if (known.widened !== null) {
+    known.tokens.forEach((token, i) => {
+      const count = countPlaceholders(token);
+      if (widened.includes(i)) known.widenSteps.push({ from: next, fill: fillPlan(token) });
+      else for (let k = 0; k < count; k++) known.widenSteps.push({ from: next + k, fill: null });
+      next += count;
+    });
+  }
   known.version = known.cluster.version;
 }
 
 /** The line's values in the cluster template's order: a widened word contributes its whole text. */
 function widenValues(known: KnownTemplate, values: readonly string[]): string[] {
+  const steps = known.widenSteps;
   // Sized up front: an array grown by push gets room for 17 on its first push, mostly garbage.
-  const out = new Array<string>(known.widenedValueCount);
-  let at = 0;
-  let next = 0;
-  for (let i = 0; i < known.tokens.length; i++) {
-    const count = known.placeholderCounts[i]!;
-    const fill = known.fills[i]!;
+  const out = new Array<string>(steps.length);
+  for (let j = 0; j < steps.length; j++) {
+    const { from, fill } = steps[j]!;
     if (fill === null) {
-      for (let k = next; k < next + count; k++) out[at++] = values[k]!;
-    } else {
-      // The word with its values put back: `node-<NUM>` + ["12"] → `node-12`.
-      let text = fill.texts[0]!;
-      for (let k = 0; k < fill.placeholders.length; k++) text += (values[next + k] ?? fill.placeholders[k]) + fill.texts[k + 1];
-      out[at++] = text;
+      out[j] = values[from]!;
+      continue;
     }
-    next += count;
+    // The word with its values put back: `node-<NUM>` + ["12"] → `node-12`.
+    let text = fill.texts[0]!;
+    for (let k = 0; k < fill.placeholders.length; k++) text += (values[from + k] ?? fill.placeholders[k]) + fill.texts[k + 1];
+    out[j] = text;
   }
   return out;
 }
