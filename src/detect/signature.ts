@@ -198,16 +198,23 @@ function isOverflowLimit(telling: Telling, overflowMin: number): boolean {
   return limit !== undefined && Number(limit) >= overflowMin;
 }
 
-/** `-?` and 1–40 ASCII digits as a number (a bigint past SAFE_DIGITS); a character loop, as this runs per value per line. */
+/**
+ * `-?` and 1–40 ASCII digits as a number (a bigint past SAFE_DIGITS); a character loop, as this
+ * runs per value per line, which also adds up the digits (exact up to SAFE_DIGITS) so a short
+ * one needs no second parse.
+ */
 function integerValue(value: string): number | bigint | undefined {
   const from = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
   const digits = value.length - from;
   if (digits < 1 || digits > 40) return undefined;
+  let sum = 0;
   for (let i = from; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    sum = sum * 10 + digit;
   }
-  return digits <= SAFE_DIGITS ? Number(value) : BigInt(value);
+  if (digits > SAFE_DIGITS) return BigInt(value);
+  return from === 1 ? -sum : sum;
 }
 
 function isGreater(a: number | bigint, b: number | bigint): boolean {
