@@ -25,12 +25,14 @@ export const TICK_MS = 1_000;
 /** Inputs handed over per turn at `--speed max`, so sinks and signals get the event loop too. */
 const MAX_SPEED_CHUNK = 2_000;
 /**
- * Bytes read from a fixture file at a time. Small, so that a chunk's records are consumed by the
- * merge while they are young: with 1 MiB chunks of eight hosts they outlived the young generation,
- * and a 100 MB replay spent a third of its time collecting them (its records were read and merged
+ * Bytes split and signed at a time. Small, so that a chunk's records are consumed by the merge
+ * while they are young: with 1 MiB chunks of eight hosts they outlived the young generation, and
+ * a 100 MB replay spent a third of its time collecting them (its records were read and merged
  * 1.5× faster with 16 KiB chunks, at a third of the peak RSS).
  */
-const READ_CHUNK_BYTES = 16 << 10;
+const SIGN_CHUNK_BYTES = 16 << 10;
+/** Bytes read per opening of a fixture file (each read opens and closes it: see `lineBatches`). */
+const READ_CHUNK_BYTES = 4 * SIGN_CHUNK_BYTES;
 /** How far into a recording its year-less times (syslog 3164) are assumed to reach. */
 const RECORDING_SPAN_FOR_YEARS_MS = 182 * 24 * 3600_000;
 
@@ -82,17 +84,20 @@ export async function loadReplay(dir: string): Promise<LoadedReplay> {
 }
 
 /**
- * The lines of `file`, a read chunk at a time, then its unfinished last line (if any). The reads
+ * The lines of `file`, a sign chunk at a time, then its unfinished last line (if any). The reads
  * are synchronous (a replay asks for records one by one, and a chunk is a fraction of a
  * millisecond's work), and each opens and closes the file: a fixture of thousands of host files
- * never holds thousands of descriptors, and a replay stopped early leaves none open.
+ * never holds thousands of descriptors, and a replay stopped early leaves none open. A read
+ * takes a few sign chunks, as opening the file cost more than reading 16 KiB.
  */
 function* lineBatches(file: string, splitter: LineSplitter): Generator<string[]> {
   const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   for (let position = 0, n; (n = readChunk(file, buffer, position)) > 0; position += n) {
-    const lines: string[] = [];
-    splitter.push(buffer.subarray(0, n), lines);
-    yield lines;
+    for (let from = 0; from < n; from += SIGN_CHUNK_BYTES) {
+      const lines: string[] = [];
+      splitter.push(buffer.subarray(from, Math.min(n, from + SIGN_CHUNK_BYTES)), lines);
+      yield lines;
+    }
   }
   const rest: string[] = [];
   splitter.end(rest);
@@ -129,39 +134,59 @@ function indexFile(file: FixtureFile, arrivedAt: number): FileIndex {
   return { file, inOrder, firstAt, truncated: splitter.tally.truncated };
 }
 
+/** A file's records as the merge reads them: the batch at hand and the next record in it. */
+interface Cursor {
+  batches: Iterator<SignedRecord[]>;
+  batch: SignedRecord[];
+  next: number;
+}
+
 /**
  * Every file's records merged by event time; equal times keep fixture file order (a stable merge).
- * `fixtureStart` is the time of records in a file with no time at all.
+ * `fixtureStart` is the time of records in a file with no time at all. Each file hands over its
+ * records a signed chunk at a time, so a record costs the merge an index step, not a generator's.
  */
 function* mergedRecords(indexes: FileIndex[], arrivedAt: number, fixtureStart: number): Generator<SignedRecord> {
   const path = new RecordPath('unknown-host');
-  const streams = indexes.map((index) => {
-    const records = timedRecords(fileRecords(index.file, path, arrivedAt), fixtureStart);
-    return index.inOrder ? records : sortedByTime(records);
+  const cursors: Cursor[] = indexes.map((index) => {
+    const batches = timedBatches(fileBatches(index.file, path, arrivedAt), fixtureStart);
+    return { batches: index.inOrder ? batches : sortedByTime(batches), batch: [], next: 0 };
   });
   try {
-    const heads = streams.map((stream) => stream.next());
+    const live = cursors.filter(refill);
     for (;;) {
       let earliest = -1;
-      for (let i = 0; i < heads.length; i++) {
-        const head = heads[i]!;
-        if (!head.done && (earliest < 0 || head.value.at < (heads[earliest]!.value as SignedRecord).at)) earliest = i;
+      for (let i = 0; i < live.length; i++) {
+        const cursor = live[i]!;
+        if (earliest < 0 || cursor.batch[cursor.next]!.at < live[earliest]!.batch[live[earliest]!.next]!.at) earliest = i;
       }
       if (earliest < 0) return;
-      yield heads[earliest]!.value as SignedRecord;
-      heads[earliest] = streams[earliest]!.next();
+      const cursor = live[earliest]!;
+      yield cursor.batch[cursor.next++]!;
+      if (!refill(cursor)) live.splice(earliest, 1);
     }
   } finally {
     // A replay stopped early (`--to`, a signal) ends every file's reading.
-    for (const stream of streams) stream.return(undefined);
+    for (const cursor of cursors) cursor.batches.return?.(undefined);
   }
 }
 
+/** Moves the cursor to a record, reading batches as needed; false once the file has no more. */
+function refill(cursor: Cursor): boolean {
+  while (cursor.next >= cursor.batch.length) {
+    const read = cursor.batches.next();
+    if (read.done === true) return false;
+    cursor.batch = read.value;
+    cursor.next = 0;
+  }
+  return true;
+}
+
 /** One file's records, signed a chunk at a time by the replay's one record path (one catalog for all hosts). */
-function* fileRecords(file: FixtureFile, path: RecordPath, arrivedAt: number): Generator<SignedRecord> {
+function* fileBatches(file: FixtureFile, path: RecordPath, arrivedAt: number): Generator<SignedRecord[]> {
   const source = `fixture:${file.host}/${file.path.slice(file.path.lastIndexOf('/') + 1)}`;
-  for (const lines of lineBatches(file.path, new LineSplitter())) yield* path.push({ source, host: file.host, lines, arrivedAt });
-  yield* path.flushSource(source);
+  for (const lines of lineBatches(file.path, new LineSplitter())) yield path.push({ source, host: file.host, lines, arrivedAt });
+  yield path.flushSource(source);
 }
 
 /**
@@ -169,33 +194,34 @@ function* fileRecords(file: FixtureFile, path: RecordPath, arrivedAt: number): G
  * untimed records before the first timed one take its time. A file with no time at all starts
  * with the fixture (`fixtureStart`), not at 0: the replay's clock would tick from 1970.
  */
-function* timedRecords(records: Iterable<SignedRecord>, fixtureStart: number): Generator<SignedRecord> {
-  const leading: SignedRecord[] = [];
+function* timedBatches(batches: Iterable<SignedRecord[]>, fixtureStart: number): Generator<SignedRecord[]> {
+  let leading: SignedRecord[] = [];
   let last: number | undefined;
-  for (const record of records) {
-    if (record.timeFromLine) {
-      last = record.at;
-      for (const early of leading.splice(0)) {
-        early.at = last;
-        yield early;
+  for (const batch of batches) {
+    if (last === undefined) {
+      const firstTimed = batch.findIndex((record) => record.timeFromLine);
+      if (firstTimed < 0) {
+        for (const record of batch) leading.push(record);
+        continue;
       }
-      yield record;
-    } else if (last === undefined) {
-      leading.push(record);
-    } else {
-      record.at = last;
-      yield record;
+      last = batch[firstTimed]!.at;
+      for (const early of leading) early.at = last;
+      if (leading.length > 0) yield leading;
+      leading = [];
     }
+    for (const record of batch) {
+      if (record.timeFromLine) last = record.at;
+      else record.at = last;
+    }
+    yield batch;
   }
-  for (const early of leading) {
-    early.at = fixtureStart;
-    yield early;
-  }
+  for (const early of leading) early.at = fixtureStart;
+  yield leading;
 }
 
 /** A file out of time order, read whole and sorted (stable: equal times keep line order). */
-function* sortedByTime(records: Iterable<SignedRecord>): Generator<SignedRecord> {
-  yield* [...records].sort((a, b) => a.at - b.at);
+function* sortedByTime(batches: Iterable<SignedRecord[]>): Generator<SignedRecord[]> {
+  yield [...batches].flat().sort((a, b) => a.at - b.at);
 }
 
 /**
