@@ -1,10 +1,11 @@
 /**
  * Attaches the sinks a command asked for to a running pipeline: the TUI on a terminal (or NDJSON
- * on stdout), and the HTTP/WebSocket feed when listening. Shared by `watch` and `replay`.
+ * on stdout), and the HTTP/WebSocket feed when listening. Shared by `watch` and `replay`. The TUI
+ * and the feed are imported when asked for: Ink alone takes 0.3 s to load, which every command
+ * (and every scripted `--json` run) paid at start-up.
  */
-import { startFeed, type Feed } from '../feed/server.js';
+import type { Feed } from '../feed/server.js';
 import type { PipelineHandle } from '../pipeline/handle.js';
-import { runTui } from '../tui/index.js';
 import { UsageError } from './errors.js';
 import { writeNdjson } from './ndjson.js';
 
@@ -44,10 +45,11 @@ export async function attachSinks(handle: PipelineHandle, choice: SinkChoice): P
   const tui = wantsTui(choice);
   // Under the TUI, console.* is drawn above the frame (Ink patches it); raw stderr writes would tear it.
   const say = tui ? (line: string) => console.error(`logwatch: ${line}`) : (line: string) => process.stderr.write(`logwatch: ${line}\n`);
-  const feed = choice.listen === undefined ? undefined : await listen(handle, choice, say);
+  // Subscribed before anything is awaited: the run is already going, and its events are not kept.
   const output = tui ? undefined : writeNdjson(handle.events);
+  const feed = choice.listen === undefined ? undefined : await listen(handle, choice, say);
   const ui = tui
-    ? runTui(handle, {
+    ? (await import('../tui/index.js')).runTui(handle, {
       ...(choice.deployWindowMs === undefined ? {} : { deployWindowMs: choice.deployWindowMs }),
       ...(choice.title === undefined ? {} : { title: choice.title }),
     })
@@ -66,6 +68,7 @@ export async function attachSinks(handle: PipelineHandle, choice: SinkChoice): P
 async function listen(handle: PipelineHandle, choice: SinkChoice, say: (line: string) => void): Promise<Feed | undefined> {
   const { host, port } = parseListen(choice.listen!);
   try {
+    const { startFeed } = await import('../feed/server.js');
     const feed = await startFeed(handle, { host, port, log: say, ...(choice.token === undefined ? {} : { token: choice.token }) });
     say(`feed and web page at ${feed.url}`);
     return feed;
