@@ -18,7 +18,7 @@ export interface FeedMetrics {
   render(): Promise<string>;
 }
 
-type CountedStat = 'lines' | 'records' | 'dropped' | 'truncated' | 'untimed' | 'evicted' | 'errors';
+type CountedStat = 'lines' | 'records' | 'dropped' | 'truncated' | 'untimed' | 'ahead' | 'evicted' | 'errors';
 
 const COUNTERS: Record<CountedStat, string> = {
   lines: 'Log lines read.',
@@ -26,6 +26,7 @@ const COUNTERS: Record<CountedStat, string> = {
   dropped: 'Lines or bytes skipped entirely.',
   truncated: 'Lines cut at the line cap.',
   untimed: 'Records without a parseable time (arrival time used).',
+  ahead: 'Records whose time was too far ahead of their arrival (arrival time used).',
   evicted: 'Signatures evicted by the signature cap.',
   errors: 'Read or watch errors.',
 };

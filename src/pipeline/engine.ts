@@ -10,7 +10,7 @@ import type { LineBatch, SourceCounters } from '../tail/types.js';
 import type { DeployMarker } from './deploy-marker.js';
 import { isoTime, type LogwatchEvent, type StatsEvent, type SummaryEvent } from './events.js';
 import type { SignedRecord } from './record.js';
-import { RecordPath } from './record-path.js';
+import { RecordPath, type AheadOfClock } from './record-path.js';
 
 export type EngineInput =
   | { kind: 'batch'; batch: LineBatch }
@@ -33,6 +33,8 @@ export interface EngineOptions {
   judgeLagMs?: number;
   /** The known-signature catalog a previous run saved (`--catalog`): its ids are not new. */
   catalog?: CatalogInput;
+  /** Live runs: records whose time is too far ahead of their arrival count at their arrival. */
+  aheadOfClock?: AheadOfClock;
 }
 
 /** Detection judges whole seconds, every one of them. */
@@ -58,7 +60,7 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.detector = new Detector(options.thresholds, undefined, options.catalog);
     if (options.observeFrom !== undefined) this.detector.observeFrom(options.observeFrom);
-    this.recordPath = new RecordPath();
+    this.recordPath = new RecordPath(undefined, options.aheadOfClock);
   }
 
   handle(input: EngineInput): LogwatchEvent[] {
@@ -113,6 +115,7 @@ export class Engine {
       hosts: detector.hosts,
       files: source.files ?? 0,
       untimed: this.untimed,
+      ahead: this.recordPath.ahead,
       evicted: detector.evicted,
       unannounced: detector.unannounced,
       errors: source.errors ?? 0,

@@ -34,6 +34,8 @@ export interface StatsEvent {
   files: number;
   /** Records without a parseable time (arrival time used). */
   untimed: number;
+  /** Records whose time was too far ahead of their arrival (live), counted at their arrival instead. */
+  ahead: number;
   /** Signatures evicted by the cap. */
   evicted: number;
   /** First sightings not sent as `signature` events while a flood of new signatures throttled them. */

@@ -10,15 +10,31 @@ import { parseHeader } from './parse-header.js';
 import type { ParsedHeader, SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
 
+/** What a live record path does with a line whose time is ahead of when it arrived. */
+export interface AheadOfClock {
+  /** Times further ahead of arrival than this (ms) are taken as wrong: the record counts at its arrival. */
+  toleranceMs: number;
+  /** Told once per source, with how far ahead its first such line was (ms). */
+  onFirst: (source: string, aheadMs: number) => void;
+}
+
 export class RecordPath {
   /** Lines read (before multi-line joining). */
   lines = 0;
+  /** Records counted at their arrival because their time was too far ahead of it (see `AheadOfClock`). */
+  ahead = 0;
   private readonly joiner = new MultilineJoiner();
   private readonly fingerprinter = createFingerprinter();
   /** Host of each source (file) ever seen; bounded by the number of files followed. */
   private readonly hosts = new Map<string, string | undefined>();
+  /** Sources already reported to `aheadOfClock.onFirst`. */
+  private readonly aheadSources = new Set<string>();
 
-  constructor(private readonly localHost: string = os.hostname()) {}
+  /**
+   * `aheadOfClock`: live runs only. A host whose clock runs ahead, or a log written in local time
+   * and read as UTC, would otherwise have its lines held for a judgement hours away: never counted.
+   */
+  constructor(private readonly localHost: string = os.hostname(), private readonly aheadOfClock?: AheadOfClock) {}
 
   /** Records completed by this batch (a record completes when the next one starts). */
   push(batch: LineBatch): SignedRecord[] {
@@ -60,7 +76,7 @@ export class RecordPath {
     const header = parseHeader(first, arrivedAt);
     const message = continuation === undefined ? header.message : `${header.message}\n${continuation.join('\n')}`;
     return {
-      at: header.at ?? arrivedAt,
+      at: header.at === undefined ? arrivedAt : this.checkedTime(source, header.at, arrivedAt),
       timeFromLine: header.at !== undefined,
       level: header.level ?? 'error',
       host: this.hosts.get(source) ?? header.host ?? this.localHost,
@@ -68,6 +84,17 @@ export class RecordPath {
       message,
       fingerprint: this.signMessage(first, header),
     };
+  }
+
+  /** The line's time, or its arrival when that time is too far ahead of it (live runs). */
+  private checkedTime(source: string, at: number, arrivedAt: number): number {
+    if (this.aheadOfClock === undefined || at - arrivedAt <= this.aheadOfClock.toleranceMs) return at;
+    this.ahead++;
+    if (!this.aheadSources.has(source)) {
+      this.aheadSources.add(source);
+      this.aheadOfClock.onFirst(source, at - arrivedAt);
+    }
+    return arrivedAt;
   }
 
   /**

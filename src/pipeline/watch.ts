@@ -15,6 +15,7 @@ import { parseGraphiteLine, type DeployMarker } from './deploy-marker.js';
 import { Engine, type EngineInput } from './engine.js';
 import { lineTime } from './parse-header.js';
 import { PipelineRun } from './run.js';
+import { formatDuration } from '../report/text.js';
 
 /** Evaluate once a second: verdicts within seconds, and the same cadence as replays. */
 const TICK_MS = 1_000;
@@ -26,6 +27,13 @@ const LIVE_JUDGE_LAG_MS = 1_000;
  * is skipped; the next judges every second up to its own).
  */
 const CATCH_UP_WAIT_MS = 1_000;
+/**
+ * A line stamped further ahead of this machine's clock than this is taken to be wrong (a host
+ * clock ahead, a log written in local time read as UTC) and counted when it arrives: held for its
+ * own second, it would wait that long for a judgement. Up to this, it waits (a verdict a few
+ * seconds late, still the replay's).
+ */
+const AHEAD_TOLERANCE_MS = 5_000;
 /** Live stats events every 10 s unless told otherwise. */
 export const DEFAULT_STATS_EVERY_MS = 10_000;
 
@@ -81,6 +89,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     statsEveryMs: options.statsEveryMs ?? DEFAULT_STATS_EVERY_MS,
     sourceCounters,
     judgeLagMs: LIVE_JUDGE_LAG_MS,
+    aheadOfClock: { toleranceMs: AHEAD_TOLERANCE_MS, onFirst: (source, aheadMs) => options.warn(aheadWarning(source, aheadMs)) },
     ...(observedFrom === undefined ? {} : { observeFrom: observedFrom }),
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
     ...(options.catalogFile === undefined ? {} : { catalog: { known: loadCatalog(options.catalogFile, options.warn) } }),
@@ -142,6 +151,11 @@ async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[
   // Records the gates complete by quietness reach the engine before the tick that judges them.
   for (const gate of gates) gate.flushIdle(now);
   return { kind: 'tick', now };
+}
+
+function aheadWarning(source: string, aheadMs: number): string {
+  return `${source}: line times run ${formatDuration(aheadMs)} ahead of this machine's clock; such lines are counted when they arrive `
+    + '(`ahead` in stats). A host clock off, or a log written in local time without a zone?';
 }
 
 /** Saves the detector's catalog every minute; the returned function saves it a last time and stops. */

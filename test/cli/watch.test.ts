@@ -44,6 +44,24 @@ describe('logwatch watch', () => {
     expect(signatures.find((s) => String(s['template']).startsWith('Undefined variable'))?.['host']).toBe('web-04');
   });
 
+  it('counts lines stamped hours ahead of the clock when they arrive, with one warning for the file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.log');
+    writeFileSync(file, '');
+    running = start(['watch', 'app.log', '--json', '--no-listen', '--stats-every', '1s'], { cwd: dir });
+    await waitFor(() => running!.stderr.includes('watching 1 file(s)'), 'the follower to start', 20_000);
+    const aheadStamp = (): string => new Date(Date.now() + 2 * 3_600_000).toISOString();
+    for (let i = 0; i < 5; i++) appendFileSync(file, `${aheadStamp()} ERROR payment gateway refused order ${i}\n`);
+    // Held for their own second, these would count two hours from now: here they count within seconds.
+    await waitFor(() => lastStats(running!)?.['signatures'] === 1, 'the signature counted', 20_000);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+    expect(lastStats(running)).toMatchObject({ lines: 5, records: 5, ahead: 5, signatures: 1 });
+    const warnings = running.stderr.split('\n').filter((l) => l.includes('ahead of this machine'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/app\.log: line times run (1 h 59 min|2 h 00 min) ahead/);
+  });
+
   it('exits 2 with one line for a path that does not exist', async () => {
     const result = await runCli(['watch', '/nonexistent/php_errors.log', '--json']);
     expect(result.code).toBe(2);

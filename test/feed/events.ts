@@ -18,7 +18,7 @@ export function signatureEvent(id: string, template = `Error in ${id}`): Signatu
 export function statsEvent(lines = 10): StatsEvent {
   return {
     type: 'stats', at: isoTime(T0), lines, records: lines, dropped: 0, truncated: 0, signatures: 1, hosts: 1, files: 1,
-    untimed: 0, evicted: 0, unannounced: 0, errors: 0,
+    untimed: 0, ahead: 0, evicted: 0, unannounced: 0, errors: 0,
   };
 }
 

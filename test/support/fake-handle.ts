@@ -33,7 +33,7 @@ export function emptySnapshot(at = T0): PipelineSnapshot {
     rate: { bucketMs: 10_000, end: at, counts: [] }, hostsTotal: 0, evicted: 0,
     stats: {
       lines: 0, records: 0, dropped: 0, truncated: 0, signatures: 0, hosts: 0, files: 0,
-      untimed: 0, evicted: 0, unannounced: 0, errors: 0, linesPerSecond: 0,
+      untimed: 0, ahead: 0, evicted: 0, unannounced: 0, errors: 0, linesPerSecond: 0,
     },
   };
 }
