@@ -97,7 +97,7 @@ function judged(detector) {
 
 /** The whole record path: split → multi-line → parse → fingerprint → buckets → a judgement per second. */
 function record(files) {
-  const path = new RecordPath('bench-host');
+  const path = new RecordPath({ localHost: 'bench-host' });
   const detector = new Detector();
   const detect = judged(detector);
   const splitters = new Map();
@@ -119,7 +119,7 @@ function record(files) {
 
 /** Many distinct messages (unique non-numeric words, so masking cannot merge them): memory must stay bounded. */
 function cardinality(totalLines, distinct) {
-  const path = new RecordPath('bench-host');
+  const path = new RecordPath({ localHost: 'bench-host' });
   const detector = new Detector();
   const detect = judged(detector);
   const word = (i) => { let s = ''; do { s += String.fromCharCode(97 + (i % 26)); i = Math.floor(i / 26); } while (i > 0); return s; };

@@ -7,8 +7,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../detect/thresholds.js';
+import { isTimeZone } from '../pipeline/parse-header.js';
+import { UsageError } from './errors.js';
 
 export const DEFAULT_CONFIG_FILE = 'logwatch.config.json';
+
+const ZONE_HINT = 'expected an IANA time zone (Europe/Berlin) or an offset (+01:00)';
+
+/** The zone `--zone` names (else the config's), checked: times written without one are read in it. */
+export function zoneFrom(flag: string | undefined, config: Config): string | undefined {
+  const zone = flag ?? config.zone;
+  if (zone !== undefined && !isTimeZone(zone)) throw new UsageError(`--zone: "${zone}" is not a time zone; ${ZONE_HINT}`);
+  return zone;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -32,6 +43,8 @@ export const configSchema = z
     fromStart: z.boolean().optional(),
     /** Known-signature catalog file kept across runs, as `--catalog`. */
     catalog: z.string().min(1).optional(),
+    /** Zone of log times written without one, as `--zone`. */
+    zone: z.string().refine(isTimeZone, ZONE_HINT).optional(),
     /** Feed address, "127.0.0.1:7077", or false for none. */
     listen: listenSchema.optional(),
     deploys: z

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { Engine } from '../pipeline/engine.js';
 import { cutAt, loadReplay, pacedInputs, replayTimeline, type LoadedReplay } from '../pipeline/replay.js';
 import { PipelineRun } from '../pipeline/run.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, zoneFrom, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
 import { attachSinks, wantsTui, type AttachedSinks, type SinkChoice } from './sinks.js';
@@ -34,6 +34,7 @@ interface ReplayFlags {
   from?: string;
   to?: string;
   report?: string;
+  zone?: string;
 }
 
 export function replayCommand(): Command {
@@ -48,6 +49,7 @@ export function replayCommand(): Command {
     .option('--config <file>', 'configuration file with thresholds (default ./logwatch.config.json)')
     .option('--from <time>', 'review from this time (ISO-8601, or HH:MM[:SS] on the first day): earlier data only builds the baseline')
     .option('--to <time>', 'stop reading after this time')
+    .option('--zone <zone>', "zone of log times written without one (default: the recording's, else UTC)")
     .option('--report <file>', 'write the incident review when the replay ends: .html, .md (chart as .svg beside it) or .json')
     .action(async (dir: string, flags: ReplayFlags) => {
       if (flags.report !== undefined) reportFormatOf(flags.report); // a bad extension fails before any work
@@ -55,7 +57,8 @@ export function replayCommand(): Command {
       const speed = parseSpeed(flags.speed ?? (wantsTui(choice) ? DEFAULT_SPEED_TUI : DEFAULT_SPEED_NDJSON));
       const config = loadConfig(flags.config);
       choice.deployWindowMs = config.thresholds?.windowMs ?? DEFAULT_THRESHOLDS.windowMs;
-      const replay = await loadReplay(dir);
+      // Not the config's zone: a fixture says its own (a recording keeps the zone it was read in).
+      const replay = await loadReplay(dir, zoneFrom(flags.zone, {}));
       const session = replaySession(replay, flags, config);
       const collector = flags.report === undefined ? undefined : new ReportCollector(session.run.events, () => session.run.snapshot());
       const sinks = await attachSinks(session.run, { ...choice, title: `replay ${replay.fixture.name}` });

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { findMissingPlainPaths } from '../tail/discovery.js';
 import { startWatch, type WatchOptions } from '../pipeline/watch.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, zoneFrom, type Config } from './config.js';
 import { openRecording, recordEvents, type FixtureRecorder } from '../tail/recorder.js';
 import { parseDuration } from './duration.js';
 import { boundHeapGrowth } from './heap-growth.js';
@@ -32,6 +32,7 @@ export interface FollowFlags {
   statsEvery?: string;
   state?: string;
   catalog?: string;
+  zone?: string;
 }
 
 interface WatchFlags extends FollowFlags {
@@ -63,6 +64,7 @@ export function watchCommand(): Command {
     .option('--stats-every <duration>', 'period of stats events', '10s')
     .option('--state <dir>', 'keep read offsets in DIR, so a restart neither loses nor repeats a line')
     .option('--catalog <file>', 'known signatures kept across runs: those in FILE are not new, any other is new at once')
+    .option('--zone <zone>', 'zone of log times written without one (nginx, Apache, syslog, ISO without offset): IANA name or offset; default UTC')
     .option('--record <dir>', 'also record the session as a fixture directory (see `logwatch record`)')
     .option('--force', 'with --record: replace the fixture files in a non-empty directory')
     .action(async (paths: string[], flags: WatchFlags, command: Command) => {
@@ -109,6 +111,8 @@ export function watchOptions(paths: string[], flags: FollowFlags, config: Config
   }
   const deploysFile = flags.deploys ?? config.deploys?.file;
   if (deploysFile !== undefined) options.deploysFile = deploysFile;
+  const zone = zoneFrom(flags.zone, config);
+  if (zone !== undefined) options.zone = zone;
   return options;
 }
 

@@ -35,6 +35,8 @@ export interface EngineOptions {
   catalog?: CatalogInput;
   /** Live runs: records whose time is too far ahead of their arrival count at their arrival. */
   aheadOfClock?: AheadOfClock;
+  /** Zone of times written without one (default UTC). */
+  zone?: string;
 }
 
 /** Detection judges whole seconds, every one of them. */
@@ -60,7 +62,10 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.detector = new Detector(options.thresholds, undefined, options.catalog);
     if (options.observeFrom !== undefined) this.detector.observeFrom(options.observeFrom);
-    this.recordPath = new RecordPath(undefined, options.aheadOfClock);
+    this.recordPath = new RecordPath({
+      ...(options.aheadOfClock === undefined ? {} : { aheadOfClock: options.aheadOfClock }),
+      ...(options.zone === undefined ? {} : { zone: options.zone }),
+    });
   }
 
   handle(input: EngineInput): LogwatchEvent[] {

@@ -18,6 +18,18 @@ export interface AheadOfClock {
   onFirst: (source: string, aheadMs: number) => void;
 }
 
+export interface RecordPathOptions {
+  /** Host of records whose file and line name none (default: this machine's name). */
+  localHost?: string;
+  /** Zone of times written without one (IANA name or offset; default UTC): see `parseHeader`. */
+  zone?: string;
+  /**
+   * Live runs only. A host whose clock runs ahead, or a log written in local time and read in
+   * another zone, would otherwise have its lines held for a judgement hours away: never counted.
+   */
+  aheadOfClock?: AheadOfClock;
+}
+
 export class RecordPath {
   /** Lines read (before multi-line joining). */
   lines = 0;
@@ -30,11 +42,15 @@ export class RecordPath {
   /** Sources already reported to `aheadOfClock.onFirst`. */
   private readonly aheadSources = new Set<string>();
 
-  /**
-   * `aheadOfClock`: live runs only. A host whose clock runs ahead, or a log written in local time
-   * and read as UTC, would otherwise have its lines held for a judgement hours away: never counted.
-   */
-  constructor(private readonly localHost: string = os.hostname(), private readonly aheadOfClock?: AheadOfClock) {}
+  private readonly localHost: string;
+  private readonly zone: string;
+  private readonly aheadOfClock: AheadOfClock | undefined;
+
+  constructor(options: RecordPathOptions = {}) {
+    this.localHost = options.localHost ?? os.hostname();
+    this.zone = options.zone ?? 'UTC';
+    this.aheadOfClock = options.aheadOfClock;
+  }
 
   /** Records completed by this batch (a record completes when the next one starts). */
   push(batch: LineBatch): SignedRecord[] {
@@ -73,7 +89,7 @@ export class RecordPath {
 
   /** `arrivedAt`: when the record's first line was read — its event time if the line has none. */
   private sign(source: string, first: string, continuation: string[] | undefined, arrivedAt: number): SignedRecord {
-    const header = parseHeader(first, arrivedAt);
+    const header = parseHeader(first, arrivedAt, this.zone);
     const message = continuation === undefined ? header.message : `${header.message}\n${continuation.join('\n')}`;
     return {
       at: header.at === undefined ? arrivedAt : this.checkedTime(source, header.at, arrivedAt),

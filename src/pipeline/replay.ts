@@ -59,6 +59,12 @@ function readingTime(fixture: Fixture): number {
   return Math.max(...fixture.files.map((file) => statSync(file.path).mtimeMs));
 }
 
+/** How a fixture's lines are read: as arriving when (the year of syslog 3164 times), in which zone. */
+interface Reading {
+  arrivedAt: number;
+  zone: string;
+}
+
 /** What the first pass finds in one file. */
 interface FileIndex {
   file: FixtureFile;
@@ -69,16 +75,18 @@ interface FileIndex {
   truncated: number;
 }
 
-export async function loadReplay(dir: string): Promise<LoadedReplay> {
+/** `zone`: of times written without one; else the recording's (scenario.json `zone`), else UTC. */
+export async function loadReplay(dir: string, zone?: string): Promise<LoadedReplay> {
   const fixture = await readFixture(dir);
   const arrivedAt = readingTime(fixture);
-  const indexes = fixture.files.map((file) => indexFile(file, arrivedAt));
+  const reading: Reading = { arrivedAt, zone: zone ?? fixture.scenario.zone ?? 'UTC' };
+  const indexes = fixture.files.map((file) => indexFile(file, reading));
   const starts = indexes.flatMap((index) => (index.firstAt === undefined ? [] : [index.firstAt]));
   const firstAt = starts.length === 0 ? undefined : Math.min(...starts);
   return {
     fixture,
     firstAt,
-    records: () => mergedRecords(indexes, arrivedAt, firstAt ?? 0),
+    records: () => mergedRecords(indexes, reading, firstAt ?? 0),
     counters: { truncated: indexes.reduce((sum, index) => sum + index.truncated, 0), files: fixture.files.length },
   };
 }
@@ -117,14 +125,14 @@ function readChunk(file: string, buffer: Buffer, position: number): number {
  * Line times only: if the timed lines of a file never go back in time, neither do its records
  * (a record takes its first line's time, an untimed one the time before it), so it can stream.
  */
-function indexFile(file: FixtureFile, arrivedAt: number): FileIndex {
+function indexFile(file: FixtureFile, reading: Reading): FileIndex {
   let firstAt: number | undefined;
   let lastAt = -Infinity;
   let inOrder = true;
   const splitter = new LineSplitter();
   for (const lines of lineBatches(file.path, splitter)) {
     for (const line of lines) {
-      const at = lineTime(line, arrivedAt);
+      const at = lineTime(line, reading.arrivedAt, reading.zone);
       if (at === undefined) continue;
       if (firstAt === undefined || at < firstAt) firstAt = at;
       if (at < lastAt) inOrder = false;
@@ -146,10 +154,10 @@ interface Cursor {
  * `fixtureStart` is the time of records in a file with no time at all. Each file hands over its
  * records a signed chunk at a time, so a record costs the merge an index step, not a generator's.
  */
-function* mergedRecords(indexes: FileIndex[], arrivedAt: number, fixtureStart: number): Generator<SignedRecord> {
-  const path = new RecordPath('unknown-host');
+function* mergedRecords(indexes: FileIndex[], reading: Reading, fixtureStart: number): Generator<SignedRecord> {
+  const path = new RecordPath({ localHost: 'unknown-host', zone: reading.zone });
   const cursors: Cursor[] = indexes.map((index) => {
-    const batches = timedBatches(fileBatches(index.file, path, arrivedAt), fixtureStart);
+    const batches = timedBatches(fileBatches(index.file, path, reading.arrivedAt), fixtureStart);
     return { batches: index.inOrder ? batches : sortedByTime(batches), batch: [], next: 0 };
   });
   try {

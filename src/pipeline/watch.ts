@@ -59,6 +59,8 @@ export interface WatchOptions {
   stateDir?: string;
   /** `--catalog FILE`: known signatures loaded at start (not new) and saved every minute and on stop. */
   catalogFile?: string;
+  /** `--zone`: the zone of times written without one (default UTC). */
+  zone?: string;
 }
 
 /** How often offsets are saved while running (ms): after SIGKILL at most this much is read again. */
@@ -90,6 +92,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     sourceCounters,
     judgeLagMs: LIVE_JUDGE_LAG_MS,
     aheadOfClock: { toleranceMs: AHEAD_TOLERANCE_MS, onFirst: (source, aheadMs) => options.warn(aheadWarning(source, aheadMs)) },
+    ...(options.zone === undefined ? {} : { zone: options.zone }),
     ...(observedFrom === undefined ? {} : { observeFrom: observedFrom }),
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
     ...(options.catalogFile === undefined ? {} : { catalog: { known: loadCatalog(options.catalogFile, options.warn) } }),
@@ -155,7 +158,7 @@ async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[
 
 function aheadWarning(source: string, aheadMs: number): string {
   return `${source}: line times run ${formatDuration(aheadMs)} ahead of this machine's clock; such lines are counted when they arrive `
-    + '(`ahead` in stats). A host clock off, or a log written in local time without a zone?';
+    + '(`ahead` in stats). A host clock off, or a log written in local time without a zone (see --zone)?';
 }
 
 /** Saves the detector's catalog every minute; the returned function saves it a last time and stops. */
@@ -211,7 +214,7 @@ async function startDeployInputs(
 
 function followerOptions(options: WatchOptions, patterns: string[]): FollowOptions {
   const start: FollowOptions['start'] = typeof options.start === 'object'
-    ? { sinceMs: options.start.sinceMs, now: Date.now(), lineTime }
+    ? { sinceMs: options.start.sinceMs, now: Date.now(), lineTime: (line: string) => lineTime(line, Date.now(), options.zone) }
     : options.start;
   return {
     patterns,

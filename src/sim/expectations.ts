@@ -52,6 +52,8 @@ const ScenarioSchema = z.strictObject({
   seed: z.number().int().nonnegative().optional(),
   /** When a recorded session began observing (ISO-8601): its replay starts detection's warm-up there too. */
   observedFrom: isoTime.optional(),
+  /** Zone of the logs' times written without one, when not UTC (a recording made with `--zone`). */
+  zone: z.string().min(1).optional(),
   expect: z.array(z.unknown()),
 });
 

@@ -31,6 +31,8 @@ export interface RecorderOptions {
   startedAt: number;
   /** The paths or globs followed (scenario.json's "where"). */
   sources: string[];
+  /** Zone the session read times without one in (`--zone`), kept for the replay. */
+  zone?: string;
 }
 
 /** A Graphite path segment: an app name outside this set is kept in deploys.ndjson only. */
@@ -142,9 +144,12 @@ function endStream(stream: WriteStream): Promise<void> {
 export async function openRecording(
   dir: string,
   force: boolean,
-  options: { patterns: string[]; onBatch?: (batch: LineBatch) => void },
+  options: { patterns: string[]; zone?: string; onBatch?: (batch: LineBatch) => void },
 ): Promise<FixtureRecorder> {
-  const recorder = await FixtureRecorder.open(dir, { force, localHost: os.hostname(), startedAt: Date.now(), sources: options.patterns });
+  const recorder = await FixtureRecorder.open(dir, {
+    force, localHost: os.hostname(), startedAt: Date.now(), sources: options.patterns,
+    ...(options.zone === undefined ? {} : { zone: options.zone }),
+  });
   const earlier = options.onBatch;
   options.onBatch = (batch) => {
     earlier?.(batch);
@@ -165,6 +170,7 @@ interface RecordedScenario {
   name: string;
   description: string;
   observedFrom?: string;
+  zone?: string;
   expect: Array<Record<string, unknown>>;
 }
 
@@ -176,6 +182,7 @@ function recordedScenario(options: RecorderOptions, endedAt: number, verdicts: V
     name: `recorded-${options.localHost}-${iso(options.startedAt).replace(/[:.]/g, '-')}`,
     description: `Recorded by logwatch on ${where} from ${iso(options.startedAt)} to ${iso(endedAt)}.`,
     ...(observedFrom === undefined ? {} : { observedFrom: iso(observedFrom) }),
+    ...(options.zone === undefined ? {} : { zone: options.zone }),
     // What the live session said, so replaying the recording checks itself.
     expect: verdicts.filter((v) => ACTION_LEVELS.includes(v.level)).map((v) => ({
       verdict: v.level,

@@ -2,6 +2,8 @@ import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/cli/config.js';
+import { watchOptions } from '../../src/cli/watch.js';
 import { CliProcess, cliProcesses, phpWarning, runCli, tempDir, waitFor } from '../support/cli.js';
 
 
@@ -60,6 +62,26 @@ describe('logwatch watch', () => {
     const warnings = running.stderr.split('\n').filter((l) => l.includes('ahead of this machine'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/app\.log: line times run (1 h 59 min|2 h 00 min) ahead/);
+  });
+
+  it('reads times written without a zone in --zone, and refuses a zone it does not know', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'error.log'), '2026/11/23 10:00:00 [error] 7#0: *1 upstream timed out\n');
+    running = start(['watch', 'error.log', '--from-start', '--json', '--no-listen', '--zone', 'Europe/Berlin'], { cwd: dir });
+    await waitFor(() => running!.ofType('signature').length === 1, 'the signature event', 20_000);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+    expect(running.ofType('signature')[0]?.['at']).toBe('2026-11-23T09:00:00.000Z');
+    const refused = await runCli(['watch', 'error.log', '--json', '--zone', 'Mars/Olympus'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringContaining('--zone: "Mars/Olympus" is not a time zone')]);
+    // "zone" in logwatch.config.json sets it; --zone overrides it; a zone it does not know names the field.
+    const config = parseConfig(JSON.stringify({ zone: '+05:30' }), 'logwatch.config.json');
+    const log = path.join(dir, 'error.log');
+    expect(watchOptions([log], {}, config).zone).toBe('+05:30');
+    expect(watchOptions([log], { zone: 'Europe/Berlin' }, config).zone).toBe('Europe/Berlin');
+    expect(watchOptions([log], {}, {}).zone).toBeUndefined();
+    expect(() => parseConfig(JSON.stringify({ zone: 'Mars/Olympus' }), 'logwatch.config.json')).toThrow(/zone: expected an IANA time zone/);
   });
 
   it('exits 2 with one line for a path that does not exist', async () => {

@@ -7,7 +7,7 @@ const line = (iso: string, message: string): string => `${iso} ERROR ${message}`
 describe('RecordPath', () => {
   it('counts a line stamped too far ahead of its arrival at its arrival, telling once per source', () => {
     const told: Array<[string, number]> = [];
-    const path = new RecordPath('here', { toleranceMs: 5_000, onFirst: (source, aheadMs) => told.push([source, aheadMs]) });
+    const path = new RecordPath({ localHost: 'here', aheadOfClock: { toleranceMs: 5_000, onFirst: (source, aheadMs) => told.push([source, aheadMs]) } });
     const push = (source: string, lines: string[]) => [...path.push({ source, host: 'h', lines, arrivedAt: ARRIVED }), ...path.flushSource(source)];
     const records = [
       ...push('a.log', [line('2026-11-24T12:00:00Z', 'two hours ahead'), line('2026-11-24T10:00:04Z', 'four seconds ahead')]),
@@ -26,7 +26,7 @@ describe('RecordPath', () => {
   });
 
   it('keeps every line time as written when not told what is ahead (replays, tests)', () => {
-    const path = new RecordPath('here');
+    const path = new RecordPath({ localHost: 'here' });
     const records = [...path.push({ source: 'a.log', host: 'h', lines: [line('2026-11-24T12:00:00Z', 'ahead')], arrivedAt: ARRIVED }), ...path.flushAll()];
     expect(records.map((r) => r.at - ARRIVED)).toEqual([7_200_000]);
     expect(path.ahead).toBe(0);

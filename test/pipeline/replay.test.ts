@@ -108,6 +108,18 @@ describe('loadReplay', () => {
     expect(times((await loadReplay(dir)).records())).toEqual(['2026-12-31T23:59:58.000Z', '2027-01-01T00:00:02.000Z', '2027-01-03T10:00:00.000Z']);
   });
 
+  it('reads times written without a zone in the recording\'s zone, or the one asked for, else UTC', async () => {
+    const dir = fixture({
+      'web-01/error.log': ['2026/11/24 10:00:00 [error] 7#0: *1 upstream timed out'],
+      'web-02/php_errors.log': ['[24-Nov-2026 10:00:01 UTC] PHP Warning:  a zone of its own'],
+    });
+    const times = async (zone?: string): Promise<string[]> => [...(await loadReplay(dir, zone)).records()].map((r) => `${r.host} ${new Date(r.at).toISOString()}`);
+    expect(await times()).toEqual(['web-01 2026-11-24T10:00:00.000Z', 'web-02 2026-11-24T10:00:01.000Z']);
+    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ name: 'rec', description: 'recorded in Berlin', zone: 'Europe/Berlin', expect: [] }));
+    expect(await times()).toEqual(['web-01 2026-11-24T09:00:00.000Z', 'web-02 2026-11-24T10:00:01.000Z']);
+    expect(await times('-05:00')).toEqual(['web-02 2026-11-24T10:00:01.000Z', 'web-01 2026-11-24T15:00:00.000Z']);
+  });
+
   it('orders any fixture as a stable sort of all its records by time would', async () => {
     const file = fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { minLength: 1, maxLength: 12 });
     await fc.assert(

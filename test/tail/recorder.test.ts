@@ -59,6 +59,15 @@ describe('FixtureRecorder', () => {
     ]);
   });
 
+  it('keeps the zone the session read times in, and its replay reads them in it', async () => {
+    const dir = path.join(tempDir(), 'rec');
+    const recorder = await FixtureRecorder.open(dir, { localHost: 'laptop', startedAt: STARTED, sources: ['error.log'], zone: 'Europe/Berlin' });
+    recorder.writeBatch({ source: '/var/log/nginx/error.log', host: 'web-01', lines: ['2026/11/23 15:00:00 [error] 7#0: *1 upstream timed out'], arrivedAt: 0 });
+    await recorder.close(STARTED + 60_000);
+    expect((await readFixture(dir)).scenario.zone).toBe('Europe/Berlin');
+    expect([...(await loadReplay(dir)).records()].map((r) => new Date(r.at).toISOString())).toEqual(['2026-11-23T14:00:00.000Z']);
+  });
+
   it('refuses a non-empty directory unless forced, and then leaves other files alone', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'notes.txt'), 'mine');
