@@ -146,6 +146,9 @@ export class FileFollower {
   private running: Promise<void> | undefined;
   private turnRequested = false;
   private closed = false;
+  /** Turns begun so far, and callers of `catchUp` waiting for a turn (by number) to end. */
+  private turnsStarted = 0;
+  private turnWaiters: Array<{ turn: number; resolve: () => void }> = [];
 
   constructor(
     private readonly options: FollowOptions,
@@ -223,19 +226,23 @@ export class FileFollower {
 
   /** Stops watching and closes every file. Held partial lines stay unemitted: the writer may still finish them. */
   /**
-   * Reads every open file to its end now, without waiting for a watch event or the reconcile
-   * timer, and resolves once no read is left to do. The live clock waits for this before it
-   * judges a second, so lines already written count in it even when events lag under load.
+   * Reads every open file now, without waiting for a watch event or the reconcile timer, and
+   * resolves once one turn that began after the call has ended: each file read to its end, or by
+   * the per-turn budget (1 MiB) under a flood. The live clock waits for this before it judges a
+   * second, so lines already written count in it even when events lag under load, and the wait
+   * stays bounded when the files never stop growing.
    */
   async catchUp(): Promise<void> {
     if (this.closed) return;
     for (const tail of this.tails.values()) tail.dirty = true;
+    const done = new Promise<void>((resolve) => this.turnWaiters.push({ turn: this.turnsStarted + 1, resolve }));
     this.schedule();
-    while (this.running !== undefined) await this.running;
+    await done;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.releaseTurnWaiters(Infinity);
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     for (const timer of this.trailingLooks.values()) clearTimeout(timer);
@@ -256,18 +263,43 @@ export class FileFollower {
       this.turnRequested = true;
       return;
     }
-    this.running = this.runTurns()
-      .catch((error: unknown) => this.warn(`follower: ${describe(error)}`))
-      .finally(() => {
-        this.running = undefined;
-      });
+    this.running = this.runTurns().then(
+      () => this.afterTurns(true),
+      (error: unknown) => {
+        this.warn(`follower: ${describe(error)}`);
+        this.afterTurns(false);
+      },
+    );
   }
 
   private async runTurns(): Promise<void> {
     do {
       this.turnRequested = false;
+      const turn = ++this.turnsStarted;
       await this.turn();
+      this.releaseTurnWaiters(turn);
     } while (!this.closed && (this.turnRequested || this.dirtyPaths.size > 0 || this.anyTailDirty()));
+  }
+
+  /**
+   * The turns stopped: a turn asked for as the last one ended (its loop had already looked) runs
+   * now; otherwise no turn is coming, and `catchUp` callers stop waiting for one.
+   */
+  private afterTurns(ok: boolean): void {
+    this.running = undefined;
+    if (ok && this.turnRequested && !this.closed) this.schedule();
+    else this.releaseTurnWaiters(Infinity);
+  }
+
+  /** Resolves the `catchUp` callers waiting for turn `ended` or an earlier one. */
+  private releaseTurnWaiters(ended: number): void {
+    if (this.turnWaiters.length === 0) return;
+    const waiting: typeof this.turnWaiters = [];
+    for (const waiter of this.turnWaiters) {
+      if (waiter.turn <= ended) waiter.resolve();
+      else waiting.push(waiter);
+    }
+    this.turnWaiters = waiting;
   }
 
   private anyTailDirty(): boolean {
