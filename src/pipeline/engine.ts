@@ -82,6 +82,11 @@ export class Engine {
     }
   }
 
+  /** The time a record starting with this line gets here (zone, arrival, a time ahead of the clock): see `RecordPath.timeOf`. */
+  recordTime(first: string, arrivedAt: number): number {
+    return this.recordPath.timeOf(first, arrivedAt);
+  }
+
   /** Registers a deploy and returns it; the caller emits its event (see `handle`). */
   addDeploy(marker: DeployMarker): Deploy {
     this.deploys++;
@@ -144,6 +149,8 @@ export class Engine {
     if (last - second > MAX_CATCH_UP_SECONDS * SECOND_MS) second = last - MAX_CATCH_UP_SECONDS * SECOND_MS;
     const events: LogwatchEvent[] = [];
     for (; second <= last; second += SECOND_MS) {
+      // Records still waiting for continuation lines count in their own second, as in a replay.
+      events.push(...this.addRecords(this.recordPath.flushStartedBy(second)));
       events.push(...this.judge(second));
       this.lastJudged = second;
     }

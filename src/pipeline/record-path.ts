@@ -68,6 +68,18 @@ export class RecordPath {
     return this.joiner.flushIdle(now).map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
   }
 
+  /** Records pending whose time is at or before `until` (live detection judges that second next). */
+  flushStartedBy(until: number): SignedRecord[] {
+    return this.joiner.flushStartedBy(until, this.timeOf).map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
+  }
+
+  /** The time a record starting with `first` gets (as `sign` gives it, without counting anything). */
+  readonly timeOf = (first: string, arrivedAt: number): number => {
+    const at = parseHeader(first, arrivedAt, this.zone).at;
+    if (at === undefined) return arrivedAt;
+    return this.aheadOfClock !== undefined && at - arrivedAt > this.aheadOfClock.toleranceMs ? arrivedAt : at;
+  };
+
   /** The record still pending for one source, whose input ended (the others go on). */
   flushSource(source: string): SignedRecord[] {
     const flushed = this.joiner.flushSource(source);

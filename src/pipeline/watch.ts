@@ -125,7 +125,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       map((batch): EngineInput => ({ kind: 'batch', batch })),
     ),
     deploys.pipe(map((marker): EngineInput => ({ kind: 'deploy', marker }))),
-    interval(TICK_MS).pipe(exhaustMap(() => tickAfterCatchingUp(followers, gates))),
+    interval(TICK_MS).pipe(exhaustMap(() => tickAfterCatchingUp(followers, gates, engine))),
   );
   // With stdin as the only source the run ends with stdin; otherwise the clock ticks until stopped.
   const stdinEnded = stdin !== undefined && files.length === 0 ? stdin.pipe(ignoreElements(), endWith(true)) : undefined;
@@ -143,7 +143,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
  * CATCH_UP_WAIT_MS): the lines a replay of the same files would count in a second are counted
  * before that second is judged, even when watch events lag behind a busy machine.
  */
-async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[]): Promise<EngineInput> {
+async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[], engine: Engine): Promise<EngineInput> {
   const now = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<void>((resolve) => {
@@ -151,8 +151,12 @@ async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[
   });
   await Promise.race([Promise.all(followers.map((follower) => follower.catchUp())), waited]);
   clearTimeout(timer);
-  // Records the gates complete by quietness reach the engine before the tick that judges them.
-  for (const gate of gates) gate.flushIdle(now);
+  // Records the gates complete (by quietness, or as their second is judged) reach the engine before the tick that judges them.
+  const judged = Math.floor((now - LIVE_JUDGE_LAG_MS) / 1000) * 1000;
+  for (const gate of gates) {
+    gate.flushIdle(now);
+    gate.flushStartedBy(judged, (first, arrivedAt) => engine.recordTime(first, arrivedAt));
+  }
   return { kind: 'tick', now };
 }
 

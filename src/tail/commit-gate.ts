@@ -74,6 +74,18 @@ export class CommitGate {
     }
   }
 
+  /**
+   * Hands on the records whose time (`timeOf` their first line) is at or before `until`: the
+   * pipeline is about to judge that second (call before the tick, with the judged second).
+   */
+  flushStartedBy(until: number, timeOf: (first: string, firstArrivedAt: number) => number): void {
+    for (const [source, gate] of this.sources) {
+      const flushed = gate.shadow.flushStartedBy(until, timeOf);
+      if (flushed.length === 0) continue;
+      this.releaseFront(source, gate, flushed.reduce((count, record) => count + record.lines.length, 0));
+    }
+  }
+
   /** Lines held back now (open records), for tests and stats. */
   get heldLines(): number {
     let count = 0;

@@ -103,6 +103,16 @@ export class MultilineJoiner {
     return quiet.map(([source]) => this.flushSource(source)!);
   }
 
+  /**
+   * Records whose time (`timeOf` their first line) is at or before `until`: live detection is
+   * about to judge that second, and a record held for a continuation that has not come would be
+   * counted after its second was judged (a replay counts it in time).
+   */
+  flushStartedBy(until: number, timeOf: (first: string, firstArrivedAt: number) => number): FlushedRecord[] {
+    const due = [...this.pending].filter(([, state]) => timeOf(state.first, state.firstArrivedAt) <= until);
+    return due.map(([source]) => this.flushSource(source)!);
+  }
+
   /** The record pending for `source`, if any: that source's input ended. */
   flushSource(source: string): FlushedRecord | undefined {
     const state = this.pending.get(source);

@@ -49,6 +49,17 @@ describe('CommitGate', () => {
     expect(g.heldLines).toBe(0);
   });
 
+  it('hands on a record whose second is about to be judged, consumed to its end', () => {
+    const { gate: g, released, consumed } = gate();
+    g.push(batch([HEADER, 'Stack trace:'], 0, 1_000));
+    const timeOf = (first: string): number => Date.parse(`${first.slice(8, 12)}-11-${first.slice(1, 3)}T${first.slice(13, 21)}Z`);
+    g.flushStartedBy(Date.parse('2026-11-24T00:59:59Z'), timeOf);
+    expect(released).toEqual([]);
+    g.flushStartedBy(Date.parse('2026-11-24T01:00:00Z'), timeOf);
+    expect(released).toEqual([HEADER, 'Stack trace:']);
+    expect(consumed).toEqual([HEADER.length + 1 + 'Stack trace:'.length + 1]);
+  });
+
   it('passes batches without offsets (stdin) straight through', () => {
     const { gate: g, released, consumed } = gate();
     g.push({ source: '-', host: undefined, lines: [HEADER], arrivedAt: 0 });

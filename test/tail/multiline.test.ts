@@ -244,6 +244,16 @@ describe('quiet flush', () => {
     expect(joiner.flushAll()).toEqual([]);
   });
 
+  it('flushes the records whose time has come (as their time is told), leaving later ones open', () => {
+    const joiner = new MultilineJoiner();
+    joiner.push('a', ['at 5', 'Stack trace:'], 100);
+    joiner.push('b', ['at 7'], 100);
+    const timeOf = (first: string): number => Number(first.slice(3));
+    expect(joiner.flushStartedBy(4, timeOf)).toEqual([]);
+    expect(joiner.flushStartedBy(6, timeOf)).toEqual([{ source: 'a', lines: ['at 5', 'Stack trace:'], firstArrivedAt: 100 }]);
+    expect(joiner.flushAll()).toEqual([{ source: 'b', lines: ['at 7'], firstArrivedAt: 100 }]);
+  });
+
   it('uses a 1 s quiet time by default, and an empty batch does not reset it', () => {
     const joiner = new MultilineJoiner();
     joiner.push('a', ['x'], 0);
