@@ -76,8 +76,7 @@ export class RecordPath {
   /** The time a record starting with `first` gets (as `sign` gives it, without counting anything). */
   readonly timeOf = (first: string, arrivedAt: number): number => {
     const at = parseHeader(first, arrivedAt, this.zone).at;
-    if (at === undefined) return arrivedAt;
-    return this.aheadOfClock !== undefined && at - arrivedAt > this.aheadOfClock.toleranceMs ? arrivedAt : at;
+    return at === undefined || this.isAhead(at, arrivedAt) ? arrivedAt : at;
   };
 
   /** The record still pending for one source, whose input ended (the others go on). */
@@ -116,13 +115,17 @@ export class RecordPath {
 
   /** The line's time, or its arrival when that time is too far ahead of it (live runs). */
   private checkedTime(source: string, at: number, arrivedAt: number): number {
-    if (this.aheadOfClock === undefined || at - arrivedAt <= this.aheadOfClock.toleranceMs) return at;
+    if (!this.isAhead(at, arrivedAt)) return at;
     this.ahead++;
     if (!this.aheadSources.has(source)) {
       this.aheadSources.add(source);
-      this.aheadOfClock.onFirst(source, at - arrivedAt);
+      this.aheadOfClock!.onFirst(source, at - arrivedAt);
     }
     return arrivedAt;
+  }
+
+  private isAhead(at: number, arrivedAt: number): boolean {
+    return this.aheadOfClock !== undefined && at - arrivedAt > this.aheadOfClock.toleranceMs;
   }
 
   /**
