@@ -49,6 +49,8 @@ interface SourceState {
   headed: boolean;
   /** Inside a Python traceback: its first unindented line is the exception that ends it. */
   inTraceback: boolean;
+  /** The record's time as `flushStartedBy` was last told it (each judged second asks again otherwise). */
+  time: number | undefined;
 }
 
 export class MultilineJoiner {
@@ -109,7 +111,7 @@ export class MultilineJoiner {
    * counted after its second was judged (a replay counts it in time).
    */
   flushStartedBy(until: number, timeOf: (first: string, firstArrivedAt: number) => number): FlushedRecord[] {
-    const due = [...this.pending].filter(([, state]) => timeOf(state.first, state.firstArrivedAt) <= until);
+    const due = [...this.pending].filter(([, state]) => (state.time ??= timeOf(state.first, state.firstArrivedAt)) <= until);
     return due.map(([source]) => this.flushSource(source)!);
   }
 
@@ -141,7 +143,7 @@ function linesOf(first: string, continuation: string[] | undefined): string[] {
 }
 
 function startRecord(line: string, arrivedAt: number): SourceState {
-  return { first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(line), inTraceback: startsTraceback(line) };
+  return { first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(line), inTraceback: startsTraceback(line), time: undefined };
 }
 
 /** The source's state now holds a record that `line` starts; `headed`: whether the line carries a header. */
@@ -151,6 +153,7 @@ function restartRecord(state: SourceState, line: string, arrivedAt: number, head
   state.firstArrivedAt = arrivedAt;
   state.headed = headed;
   state.inTraceback = startsTraceback(line);
+  state.time = undefined;
 }
 
 /** What a line is to the pending record; a line that starts a new one says whether it carries a header, so that is tested once. */

@@ -251,7 +251,10 @@ describe('quiet flush', () => {
     const timeOf = (first: string): number => Number(first.slice(3));
     expect(joiner.flushStartedBy(4, timeOf)).toEqual([]);
     expect(joiner.flushStartedBy(6, timeOf)).toEqual([{ source: 'a', lines: ['at 5', 'Stack trace:'], firstArrivedAt: 100 }]);
-    expect(joiner.flushAll()).toEqual([{ source: 'b', lines: ['at 7'], firstArrivedAt: 100 }]);
+    // A new record on the same source is asked its own time (not the one before it).
+    expect(joiner.push('b', ['at 3'], 200)).toEqual([['at 7']]);
+    expect(joiner.flushStartedBy(6, timeOf)).toEqual([{ source: 'b', lines: ['at 3'], firstArrivedAt: 200 }]);
+    expect(joiner.flushAll()).toEqual([]);
   });
 
   it('uses a 1 s quiet time by default, and an empty batch does not reset it', () => {
