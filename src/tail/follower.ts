@@ -224,7 +224,6 @@ export class FileFollower {
     return saved.filter((checkpoint): checkpoint is FileCheckpoint => checkpoint !== undefined);
   }
 
-  /** Stops watching and closes every file. Held partial lines stay unemitted: the writer may still finish them. */
   /**
    * Reads every open file now, without waiting for a watch event or the reconcile timer, and
    * resolves once one turn that began after the call has ended: each file read to its end, or by
@@ -240,6 +239,7 @@ export class FileFollower {
     await done;
   }
 
+  /** Stops watching and closes every file. Held partial lines stay unemitted: the writer may still finish them. */
   async close(): Promise<void> {
     this.closed = true;
     this.releaseTurnWaiters(Infinity);
