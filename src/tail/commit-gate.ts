@@ -9,7 +9,7 @@
  * leaves the open record unread and the next run reads it whole. A record longer than
  * HELD_LINES is handed on in parts; a restart inside it may split it.
  */
-import { MultilineJoiner } from './multiline.js';
+import { MultilineJoiner, type FlushedRecord } from './multiline.js';
 import type { LineBatch } from './types.js';
 
 /** Lines held per source at most: beyond this a runaway record is let through in parts. */
@@ -67,11 +67,7 @@ export class CommitGate {
 
   /** Hands on the records of sources quiet for the pipeline's quiet time (call on every tick, before the pipeline's). */
   flushIdle(now: number): void {
-    for (const [source, gate] of this.sources) {
-      const flushed = gate.shadow.flushIdle(now);
-      if (flushed.length === 0) continue;
-      this.releaseFront(source, gate, flushed.reduce((count, record) => count + record.lines.length, 0));
-    }
+    this.releaseFlushed((shadow) => shadow.flushIdle(now));
   }
 
   /**
@@ -79,8 +75,13 @@ export class CommitGate {
    * pipeline is about to judge that second (call before the tick, with the judged second).
    */
   flushStartedBy(until: number, timeOf: (first: string, firstArrivedAt: number) => number): void {
+    this.releaseFlushed((shadow) => shadow.flushStartedBy(until, timeOf));
+  }
+
+  /** Hands on, per source, the lines of the records its shadow joiner flushes. */
+  private releaseFlushed(flush: (shadow: MultilineJoiner) => FlushedRecord[]): void {
     for (const [source, gate] of this.sources) {
-      const flushed = gate.shadow.flushStartedBy(until, timeOf);
+      const flushed = flush(gate.shadow);
       if (flushed.length === 0) continue;
       this.releaseFront(source, gate, flushed.reduce((count, record) => count + record.lines.length, 0));
     }
