@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import type { LineBatch } from '../tail/types.js';
-import { MultilineJoiner } from '../tail/multiline.js';
+import { MultilineJoiner, type FlushedRecord } from '../tail/multiline.js';
 import { createFingerprinter } from '../detect/fingerprint.js';
 import { parseHeader } from './parse-header.js';
 import type { ParsedHeader, SignedRecord } from './record.js';
@@ -65,12 +65,12 @@ export class RecordPath {
 
   /** Records whose source has been quiet long enough (live mode, called on each tick). */
   flushIdle(now: number): SignedRecord[] {
-    return this.joiner.flushIdle(now).map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
+    return this.joiner.flushIdle(now).map(this.signFlushed);
   }
 
   /** Records pending whose time is at or before `until` (live detection judges that second next). */
   flushStartedBy(until: number): SignedRecord[] {
-    return this.joiner.flushStartedBy(until, this.timeOf).map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
+    return this.joiner.flushStartedBy(until, this.timeOf).map(this.signFlushed);
   }
 
   /** The time a record starting with `first` gets (as `sign` gives it, without counting anything). */
@@ -82,21 +82,21 @@ export class RecordPath {
   /** The record still pending for one source, whose input ended (the others go on). */
   flushSource(source: string): SignedRecord[] {
     const flushed = this.joiner.flushSource(source);
-    return flushed === undefined ? [] : [this.signLines(flushed.source, flushed.lines, flushed.firstArrivedAt)];
+    return flushed === undefined ? [] : [this.signFlushed(flushed)];
   }
 
   /** Everything still pending (end of input). */
   flushAll(): SignedRecord[] {
-    return this.joiner.flushAll().map(({ source, lines, firstArrivedAt }) => this.signLines(source, lines, firstArrivedAt));
+    return this.joiner.flushAll().map(this.signFlushed);
   }
 
   get droppedLines(): number {
     return this.joiner.droppedLines;
   }
 
-  private signLines(source: string, lines: string[], arrivedAt: number): SignedRecord {
-    return this.sign(source, lines[0] ?? '', lines.length > 1 ? lines.slice(1) : undefined, arrivedAt);
-  }
+  /** A record the joiner flushed (its input ended, went quiet, or its second is due), signed. */
+  private readonly signFlushed = ({ source, lines, firstArrivedAt }: FlushedRecord): SignedRecord =>
+    this.sign(source, lines[0] ?? '', lines.length > 1 ? lines.slice(1) : undefined, firstArrivedAt);
 
   /** `arrivedAt`: when the record's first line was read — its event time if the line has none. */
   private sign(source: string, first: string, continuation: string[] | undefined, arrivedAt: number): SignedRecord {
