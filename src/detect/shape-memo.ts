@@ -58,9 +58,10 @@ interface ShapeEntry<T> {
   /** Its shape hash: `key` in `entries`, and `check`. */
   key: number;
   check: number;
-  /** False for a shape the memo does not answer for (its check failed). */
-  answers: boolean;
-  /** Matches exactly the texts of this shape (sticky, anchored at the end); undefined when it does not answer. */
+  /**
+   * Matches exactly the texts of this shape (sticky, anchored at the end); undefined for a shape
+   * the memo does not answer for (its check failed).
+   */
   pattern: RegExp | undefined;
   /** Where recall finds it: its probe key. */
   probe: number;
@@ -134,11 +135,11 @@ export class ShapeMemo<T> {
     if (entry === undefined || entry.check !== this.check) {
       entry = this.admit(line, from, facts);
       if (entry === undefined) return;
-    } else if (entry.answers && !sameValues(facts.values, sliceSpans(line, from, entry.spans))) {
+    } else if (entry.pattern !== undefined && !sameValues(facts.values, sliceSpans(line, from, entry.spans))) {
       // Same shape, values elsewhere: the shape's check missed a case; stop answering for it.
       this.refuse(entry);
     }
-    if (!entry.answers) return;
+    if (entry.pattern === undefined) return;
     if (entry.variants.size >= MAX_VARIANTS) entry.variants.clear();
     entry.variants.set(keptDigits(line, from, entry.keptSpans), target);
   }
@@ -157,7 +158,7 @@ export class ShapeMemo<T> {
     }
     const entry = this.newEntry(line, from, facts);
     this.entries.set(this.key, entry);
-    if (entry.answers) this.addProbe(entry);
+    if (entry.pattern !== undefined) this.addProbe(entry);
     return entry;
   }
 
@@ -170,7 +171,6 @@ export class ShapeMemo<T> {
   }
 
   private refuse(entry: ShapeEntry<T>): void {
-    entry.answers = false;
     entry.pattern = undefined;
     const candidates = this.probes.get(entry.probe);
     const at = candidates?.indexOf(entry) ?? -1;
@@ -223,7 +223,7 @@ export class ShapeMemo<T> {
 
   /** An entry for the shape of the text just masked, answering only if its check passes. */
   private newEntry(line: string, from: number, facts: MaskedFacts): ShapeEntry<T> {
-    const refused: ShapeEntry<T> = { key: this.key, check: this.check, answers: false, pattern: undefined, probe: 0, spans: new Int32Array(0), keptSpans: new Int32Array(0), variants: new Map() };
+    const refused: ShapeEntry<T> = { key: this.key, check: this.check, pattern: undefined, probe: 0, spans: new Int32Array(0), keptSpans: new Int32Array(0), variants: new Map() };
     const spans = locateValues(line, from, facts.values);
     if (spans === undefined) return refused;
     const kept: number[] = [];
@@ -238,7 +238,7 @@ export class ShapeMemo<T> {
       else changed.push(r);
     }
     if (!this.checkWithChangedDigits(line, from, facts, spans, changed)) return refused;
-    return { key: this.key, check: this.check, answers: true, pattern: this.shapePattern(line, from), probe: probeKey(line, from), spans, keptSpans: Int32Array.from(kept), variants: new Map() };
+    return { key: this.key, check: this.check, pattern: this.shapePattern(line, from), probe: probeKey(line, from), spans, keptSpans: Int32Array.from(kept), variants: new Map() };
   }
 
   /**
