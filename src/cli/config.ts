@@ -16,7 +16,11 @@ const ZONE_HINT = 'expected an IANA time zone (Europe/Berlin) or an offset (+01:
 
 /** The zone `--zone` names (else the config's), checked: times written without one are read in it. */
 export function zoneFrom(flag: string | undefined, config: Config): string | undefined {
-  const zone = flag ?? config.zone;
+  return checkedZone(flag ?? config.zone);
+}
+
+/** `zone` when it is one `parseHeader` knows; else a usage error naming `--zone`. */
+export function checkedZone(zone: string | undefined): string | undefined {
   if (zone !== undefined && !isTimeZone(zone)) throw new UsageError(`--zone: "${zone}" is not a time zone; ${ZONE_HINT}`);
   return zone;
 }

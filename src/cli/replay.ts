@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { Engine } from '../pipeline/engine.js';
 import { cutAt, loadReplay, pacedInputs, replayTimeline, type LoadedReplay } from '../pipeline/replay.js';
 import { PipelineRun } from '../pipeline/run.js';
-import { loadConfig, zoneFrom, type Config } from './config.js';
+import { checkedZone, loadConfig, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLDS } from '../detect/thresholds.js';
 import { attachSinks, wantsTui, type AttachedSinks, type SinkChoice } from './sinks.js';
@@ -58,7 +58,7 @@ export function replayCommand(): Command {
       const config = loadConfig(flags.config);
       choice.deployWindowMs = config.thresholds?.windowMs ?? DEFAULT_THRESHOLDS.windowMs;
       // Not the config's zone: a fixture says its own (a recording keeps the zone it was read in).
-      const replay = await loadReplay(dir, zoneFrom(flags.zone, {}));
+      const replay = await loadReplay(dir, checkedZone(flags.zone));
       const session = replaySession(replay, flags, config);
       const collector = flags.report === undefined ? undefined : new ReportCollector(session.run.events, () => session.run.snapshot());
       const sinks = await attachSinks(session.run, { ...choice, title: `replay ${replay.fixture.name}` });
