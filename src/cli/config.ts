@@ -7,12 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../detect/thresholds.js';
-import { isTimeZone } from '../pipeline/parse-header.js';
+import { isTimeZone, TIME_ZONE_HINT } from '../pipeline/parse-header.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_CONFIG_FILE = 'logwatch.config.json';
-
-const ZONE_HINT = 'expected an IANA time zone (Europe/Berlin) or an offset (+01:00)';
 
 /** The zone `--zone` names (else the config's), checked: times written without one are read in it. */
 export function zoneFrom(flag: string | undefined, config: Config): string | undefined {
@@ -21,7 +19,7 @@ export function zoneFrom(flag: string | undefined, config: Config): string | und
 
 /** `zone` when it is one `parseHeader` knows; else a usage error naming `--zone`. */
 export function checkedZone(zone: string | undefined): string | undefined {
-  if (zone !== undefined && !isTimeZone(zone)) throw new UsageError(`--zone: "${zone}" is not a time zone; ${ZONE_HINT}`);
+  if (zone !== undefined && !isTimeZone(zone)) throw new UsageError(`--zone: "${zone}" is not a time zone; ${TIME_ZONE_HINT}`);
   return zone;
 }
 
@@ -48,7 +46,7 @@ export const configSchema = z
     /** Known-signature catalog file kept across runs, as `--catalog`. */
     catalog: z.string().min(1).optional(),
     /** Zone of log times written without one, as `--zone`. */
-    zone: z.string().refine(isTimeZone, ZONE_HINT).optional(),
+    zone: z.string().refine(isTimeZone, TIME_ZONE_HINT).optional(),
     /** Feed address, "127.0.0.1:7077", or false for none. */
     listen: listenSchema.optional(),
     deploys: z

@@ -31,6 +31,9 @@ export function lineTime(line: string, referenceTime: number = Date.now(), local
   return parseHeader(line, referenceTime, localZone).at;
 }
 
+/** What a zone must look like, for messages about one that `isTimeZone` refuses. */
+export const TIME_ZONE_HINT = 'expected an IANA time zone (Europe/Berlin) or an offset (+01:00)';
+
 /** Whether `name` is a zone `parseHeader` understands (for validating a configured local zone). */
 export function isTimeZone(name: string): boolean {
   return resolveZone(name) !== undefined;

@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { VERDICT_LEVELS, type Verdict, type VerdictLevel } from '../detect/model.js';
+import { isTimeZone, TIME_ZONE_HINT } from '../pipeline/parse-header.js';
 
 const LEVEL_LIST = VERDICT_LEVELS.join(', ');
 const level = z.enum(VERDICT_LEVELS as [VerdictLevel, ...VerdictLevel[]], { error: `expected one of ${LEVEL_LIST}` });
@@ -53,7 +54,7 @@ const ScenarioSchema = z.strictObject({
   /** When a recorded session began observing (ISO-8601): its replay starts detection's warm-up there too. */
   observedFrom: isoTime.optional(),
   /** Zone of the logs' times written without one, when not UTC (a recording made with `--zone`). */
-  zone: z.string().min(1).optional(),
+  zone: z.string().refine(isTimeZone, TIME_ZONE_HINT).optional(),
   expect: z.array(z.unknown()),
 });
 

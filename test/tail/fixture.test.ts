@@ -89,6 +89,12 @@ describe('readFixture', () => {
     expect(await readError()).toMatch(new RegExp(`^${join(dir, 'scenario.json')}: expect\\.0\\.verdict: .*fixtures/README\\.md\\)$`));
   });
 
+  it('names a zone in scenario.json that it does not know, rather than reading its times as UTC', async () => {
+    await goodFixture();
+    await put('scenario.json', JSON.stringify({ ...SCENARIO, zone: 'Mars/Olympus' }));
+    expect(await readError()).toMatch(/scenario\.json: zone: expected an IANA time zone/);
+  });
+
   it('names scenario.json that is not JSON or missing', async () => {
     await goodFixture();
     await put('scenario.json', '{"name":');
