@@ -84,6 +84,24 @@ describe('logwatch watch', () => {
     expect(() => parseConfig(JSON.stringify({ zone: 'Mars/Olympus' }), 'logwatch.config.json')).toThrow(/zone: expected an IANA time zone/);
   });
 
+  it('--since finds where to start in --zone\'s time', async () => {
+    const dir = tempDir();
+    // nginx writes its local time (+05:00 here) without a zone.
+    const local = (utcMs: number): string => new Date(utcMs + 5 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, '/');
+    const now = Date.now();
+    writeFileSync(path.join(dir, 'error.log'), [
+      `${local(now - 3 * 3_600_000)} [error] 7#0: *1 three hours ago`,
+      `${local(now - 10 * 60_000)} [error] 7#0: *2 ten minutes ago`,
+    ].map((l) => `${l}\n`).join(''));
+    running = start(['watch', 'error.log', '--since', '1h', '--zone', '+05:00', '--json', '--no-listen', '--stats-every', '1s'], { cwd: dir });
+    await waitFor(() => running!.ofType('signature').length >= 1 && lastStats(running!) !== undefined, 'the backfill read', 20_000);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+    // Read as UTC, both lines would be hours ahead of now − 1h and both would be read.
+    expect(running.ofType('signature').map((e) => e['template'])).toEqual(['ten minutes ago']);
+    expect(lastStats(running)?.['lines']).toBe(1);
+  });
+
   it('exits 2 with one line for a path that does not exist', async () => {
     const result = await runCli(['watch', '/nonexistent/php_errors.log', '--json']);
     expect(result.code).toBe(2);
