@@ -49,6 +49,6 @@ export function stopState(): PipelineSnapshot {
     signatures: [overflow, signatureView({ score: 0.2 })],
     rate: { bucketMs: 10_000, end: T0, counts },
     hostsTotal: 12,
-    stats: { ...base.stats, lines: 123_456, records: 120_001, dropped: 7, truncated: 3, signatures: 2, hosts: 12, files: 12 },
+    stats: { ...base.stats, lines: 123_456, records: 120_001, dropped: 7, truncated: 3, ahead: 5, signatures: 2, hosts: 12, files: 12 },
   };
 }

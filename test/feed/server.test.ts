@@ -319,6 +319,7 @@ describe('HTTP API', () => {
     expect(text).toMatch(/^logwatch_records_total 120001$/m);
     expect(text).toMatch(/^logwatch_dropped_total 7$/m);
     expect(text).toMatch(/^logwatch_truncated_total 3$/m);
+    expect(text).toMatch(/^logwatch_ahead_total 5$/m);
     expect(text).toMatch(/^logwatch_signatures 2$/m);
     expect(text).toMatch(/^logwatch_verdict_level 4$/m);
     expect(text).toMatch(/^logwatch_verdict\{level="stop"\} 1$/m);
