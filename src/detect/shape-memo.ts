@@ -4,7 +4,9 @@
  * numbers (`Duplicate entry '6106208' …`, `… Db.php:187`), and the masker's decisions about a
  * digit run depend on the characters around it, on the run's length and on three properties of
  * its value only:
- * - whether it is a telling literal (2147483647…): a line holding such a run is never memoised;
+ * - whether it is a telling literal (2147483647…): such a run is part of the shape as its very
+ *   digits (the masker may keep it, or not: `Db.php:255` is a line number), and a line the masker
+ *   finds a telling value in is never memoised;
  * - for three digits, whether it can be an HTTP status (100–599), for four, a MySQL error
  *   number (1000–4999): the class;
  * - a digit right before `x` (`0x7f` is hex, `1x7f` is not).
@@ -25,7 +27,7 @@
  * the memo does not answer for. Bounded, cleared when full.
  */
 import { NO_TELLING, scanLine } from './mask.js';
-import { isTellingDigits, TELLING_DIGIT_LENGTHS, TELLING_DIGITS_BY_LENGTH } from './telling.js';
+import { isTellingDigits, TELLING_DIGITS_BY_LENGTH } from './telling.js';
 import { TWO_LANE_HASH } from './two-lane-hash.js';
 import type { Telling } from './model.js';
 
@@ -44,6 +46,8 @@ const MAX_CANDIDATES = 64;
 
 /** Above every UTF-16 code unit: a digit run's token never equals a character's. */
 const RUN_TOKEN = 0x10000;
+/** Above every run token (a run is shorter than a line, at most 64 KiB): a telling run hashes its digits as these. */
+const TELLING_DIGIT_TOKEN = 0x40000;
 
 /** What a masked line says about itself, as `learn` needs it (copied out before the masker runs again). */
 export interface MaskedFacts {
@@ -87,6 +91,8 @@ export class ShapeMemo<T> {
   private runCount = 0;
   private readonly runStarts = new Int32Array(MAX_RUNS);
   private readonly runEnds = new Int32Array(MAX_RUNS);
+  /** 1 where the run is a telling literal's digits: the shape holds those digits, not a class. */
+  private readonly runIsTelling = new Uint8Array(MAX_RUNS);
   private key = 0;
   private check = 0;
   /** The values of the last hit. */
@@ -193,11 +199,20 @@ export class ShapeMemo<T> {
         if (runStart < 0) runStart = i;
       } else if (runStart >= 0) {
         if (runs === MAX_RUNS) return false;
+        const telling = isTellingDigits(line, runStart, i);
         this.runStarts[runs] = runStart;
-        this.runEnds[runs++] = i;
-        const token = RUN_TOKEN + runClass(line, runStart, i);
-        a = Math.imul(a ^ token, LANE_A);
-        b = Math.imul(b ^ token, LANE_B);
+        this.runEnds[runs] = i;
+        this.runIsTelling[runs++] = telling ? 1 : 0;
+        if (telling) {
+          for (let k = runStart; k < i; k++) {
+            a = Math.imul(a ^ (TELLING_DIGIT_TOKEN + line.charCodeAt(k)), LANE_A);
+            b = Math.imul(b ^ (TELLING_DIGIT_TOKEN + line.charCodeAt(k)), LANE_B);
+          }
+        } else {
+          const token = RUN_TOKEN + runClass(line, runStart, i);
+          a = Math.imul(a ^ token, LANE_A);
+          b = Math.imul(b ^ token, LANE_B);
+        }
         runStart = -1;
       }
       const unit = digit ? 48 : c;
@@ -205,20 +220,9 @@ export class ShapeMemo<T> {
       b = Math.imul(b ^ unit, LANE_B);
     }
     this.runCount = runs;
-    if (this.holdsTellingRun(line)) return false;
     this.key = a >>> 0;
     this.check = (b >>> 0) * 0x10000 + ((n - from) & 0xffff);
     return true;
-  }
-
-  /** Whether a run of the line just shaped is a telling literal's digits (only runs of their lengths are read). */
-  private holdsTellingRun(line: string): boolean {
-    for (let r = 0; r < this.runCount; r++) {
-      const start = this.runStarts[r]!;
-      const end = this.runEnds[r]!;
-      if (((TELLING_DIGIT_LENGTHS >>> (end - start)) & 1) === 1 && isTellingDigits(line, start, end)) return true;
-    }
-    return false;
   }
 
   /** An entry for the shape of the text just masked, answering only if its check passes. */
@@ -233,6 +237,8 @@ export class ShapeMemo<T> {
       const end = this.runEnds[r]!;
       const inside = spanHolding(spans, start - from, end - from);
       if (inside === 'straddles') return refused;
+      // The pattern holds a telling run's digits: they neither vary nor key variants.
+      if (this.runIsTelling[r] === 1) continue;
       const beforeX = (line.charCodeAt(end) | 32) === 120;
       if (inside === 'outside' || beforeX) kept.push(start - from, end - from);
       else changed.push(r);
@@ -253,7 +259,8 @@ export class ShapeMemo<T> {
     for (let r = 0; r < this.runCount; r++) {
       const start = this.runStarts[r]!;
       const end = this.runEnds[r]!;
-      source += escapePattern(line.slice(copied, start)) + runPattern(line, start, end);
+      const run = this.runIsTelling[r] === 1 ? line.slice(start, end) : runPattern(line, start, end);
+      source += escapePattern(line.slice(copied, start)) + run;
       copied = end;
     }
     return new RegExp(`${source}${escapePattern(line.slice(copied))}$`, 'y');

@@ -83,8 +83,8 @@ export const TELLING_DIGITS_BY_LENGTH: ReadonlyMap<number, readonly string[]> = 
 
 /**
  * Whether the digits `text[start, end)` are those of a telling literal, signed or not: a line
- * holding such a run could keep it literal, so a memo keyed by the line's shape must not answer
- * for it. Compares in place, no substring.
+ * holding such a run could keep it literal, so a memo keyed by the line's shape must key such a
+ * run by its digits. Compares in place, no substring.
  */
 export function isTellingDigits(text: string, start: number, end: number): boolean {
   const length = end - start;

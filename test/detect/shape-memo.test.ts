@@ -57,6 +57,18 @@ describe('ShapeMemo', () => {
     expect(ask(memo, 'id 2147483647 overflow')).toBeUndefined();
   });
 
+  it('learns a run that is a telling literal\'s digits but masked (a line number 255) as a shape of its own', () => {
+    const memo = new ShapeMemo<string>(100);
+    const line = (n: string, id: string) => `Connection refused for ${id} in /a/Db.php:${n}`;
+    expect(masked(line('255', '4411')).telling).toEqual([]);
+    expect(learnt(memo, line('255', '4411'), line('255', '3822'))).toEqual({ template: masked(line('255', '3822')).template, values: ['3822', '255'] });
+    // Its neighbours are other shapes: not answered from the 255 shape, nor it from theirs.
+    expect(ask(memo, line('254', '3822'))).toBeUndefined();
+    expect(learnt(memo, line('254', '1234'), line('253', '1234'))).toEqual({ template: masked(line('253', '1234')).template, values: ['1234', '253'] });
+    expect(ask(memo, line('255', '2555'))).toEqual({ template: masked(line('255', '2555')).template, values: ['2555', '255'] });
+    expect(ask(memo, line('256', '2555'))).toBeUndefined();
+  });
+
   it('keys kept digits by their value: each status its own template', () => {
     const memo = new ShapeMemo<string>(100);
     expect(learnt(memo, 'HTTP/1.1 503 from 10.0.0.1', 'HTTP/1.1 502 from 10.0.0.2')).toBeUndefined();
