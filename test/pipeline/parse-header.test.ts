@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTimeZone, lineTime, normalizeLevel, parseHeader } from '../../src/pipeline/parse-header.js';
+import { startsWithStamp } from '../../src/pipeline/formats/time.js';
 import type { Level } from '../../src/pipeline/record.js';
 
 const REFERENCE = Date.parse('2026-11-24T02:00:00Z');
@@ -312,5 +313,16 @@ describe('robustness', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('startsWithStamp', () => {
+  it('is startsWith at any position, prefix and text (a repeat of the prefix earlier in the text does not count)', () => {
+    const text = fc.string({ unit: fc.constantFrom('[', ']', '2', '3', ' ', ':', '-', 'a') , maxLength: 24 });
+    fc.assert(fc.property(text, text, fc.nat(30), (line, prefix, at) => {
+      expect(startsWithStamp(line, prefix, at)).toBe(line.startsWith(prefix, at));
+    }), { numRuns: 3000 });
+    expect(startsWithStamp('[12][12]', '[12]', 4)).toBe(true);
+    expect(startsWithStamp('[12][13]', '[12]', 4)).toBe(false);
   });
 });

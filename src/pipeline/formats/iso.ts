@@ -4,7 +4,7 @@
  */
 import type { ParsedHeader } from '../record.js';
 import { readLevelToken, skipSpaces } from './level.js';
-import { isDigit, readDigits, resolveZone, UTC, wallClockMs, wallToUtc, type Zone } from './time.js';
+import { isDigit, readDigits, resolveZone, startsWithStamp, UTC, wallClockMs, wallToUtc, type Zone } from './time.js';
 
 /** Where `scanIsoTime` puts the instant it read (reused, so the hot path allocates nothing). */
 export interface TimeOut {
@@ -23,7 +23,7 @@ let cachedSecondWallMs: number | undefined;
  */
 export function scanIsoTime(text: string, start: number, zone: Zone, out: TimeOut): number {
   if (!hasIsoShape(text, start)) return -1;
-  let wall = cachedSecond !== '' && text.startsWith(cachedSecond, start) ? cachedSecondWallMs : readWallSecond(text, start);
+  let wall = cachedSecond !== '' && startsWithStamp(text, cachedSecond, start) ? cachedSecondWallMs : readWallSecond(text, start);
   let p = start + SECOND_PREFIX_LENGTH;
   const fractionCode = text.charCodeAt(p);
   if (fractionCode === 46 /* . */ || fractionCode === 44 /* , */) {

@@ -4,7 +4,7 @@
  */
 import type { Level, ParsedHeader } from '../record.js';
 import { normalizeLevel, skipSpaces } from './level.js';
-import { isDigit, readDigits, wallClockMs, wallToUtc, type Zone } from './time.js';
+import { isDigit, readDigits, startsWithStamp, wallClockMs, wallToUtc, type Zone } from './time.js';
 
 /** `2026/11/24 01:05:25` is 19 characters; the last one seen and its wall-clock ms are cached. */
 const STAMP_LENGTH = 19;
@@ -15,7 +15,7 @@ let cachedWall: number | undefined;
 export function parseNginxLine(line: string, localZone: Zone): ParsedHeader | undefined {
   if (line.charCodeAt(7) !== 47 || line.charCodeAt(10) !== 32 || line.charCodeAt(13) !== 58
     || line.charCodeAt(16) !== 58 || line.charCodeAt(19) !== 32) return undefined;
-  const wall = cachedStamp !== '' && line.startsWith(cachedStamp) ? cachedWall : readStamp(line);
+  const wall = cachedStamp !== '' && startsWithStamp(line, cachedStamp, 0) ? cachedWall : readStamp(line);
   const at = wall === undefined ? undefined : wallToUtc(wall, localZone);
   let p = 20;
   let level: Level | undefined;

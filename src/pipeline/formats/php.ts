@@ -4,7 +4,7 @@
  */
 import type { Level, ParsedHeader } from '../record.js';
 import { normalizeLevel, readPhpLabel, skipSpaces } from './level.js';
-import { readDigits, readMonthName, resolveZone, wallClockMs, wallToUtc, type Zone } from './time.js';
+import { readDigits, readMonthName, resolveZone, startsWithStamp, wallClockMs, wallToUtc, type Zone } from './time.js';
 
 const LONGEST_ZONE = 64;
 
@@ -17,7 +17,7 @@ let cachedAt: number | undefined;
 export function parsePhpLine(line: string, localZone: Zone): ParsedHeader | undefined {
   let at: number | undefined;
   let afterPrefix: number;
-  if (cachedPrefix !== '' && cachedZone === localZone && line.startsWith(cachedPrefix)) {
+  if (cachedPrefix !== '' && cachedZone === localZone && startsWithStamp(line, cachedPrefix, 0)) {
     at = cachedAt;
     afterPrefix = cachedPrefix.length;
   } else {
