@@ -14,6 +14,7 @@ import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
 import { findSinceOffset, type LineTime } from './since.js';
+import { rotatedSiblingsSince, SeenHeads } from './skipped-generations.js';
 import { checkpointOf, identityKey, resumeOffset, type FileCheckpoint, type ResumePoints } from './state.js';
 import type { LineBatch, SourceCounters } from './types.js';
 
@@ -42,6 +43,8 @@ const OFFSET_MARKER_BYTES = 32;
 const TRAILING_LOOK_MS = 60;
 /** chokidar's stat-polling interval when polling (ms): its default. */
 const POLL_INTERVAL_MS = 100;
+/** Paths whose last file is remembered (to find generations skipped between looks); oldest forgotten first. */
+const MAX_LAST_BOUND = 10_000;
 
 export interface FollowOptions {
   /** Paths and globs. */
@@ -108,6 +111,8 @@ interface Tail {
   dirty: boolean;
   /** Absolute path the file was opened at: its name in a checkpoint. */
   openedAt: string;
+  /** When it was opened (ms): a generation skipped after it was written later. */
+  openedTime: number;
   /** End of the last whole line read: where the next line starts. */
   lineBoundary: number;
   /** Everything before this offset is consumed by the pipeline (`commit`); what a checkpoint saves. */
@@ -129,6 +134,12 @@ export class FileFollower {
   private readonly tails = new Map<string, Tail>();
   /** Which open file each followed path resolves to. */
   private readonly bindings = new Map<string, Tail>();
+  /** The file each path last resolved to (kept after it is unbound): a path naming another file now was rotated. */
+  private readonly lastBound = new Map<string, { key: string; openedTime: number }>();
+  /** First bytes of what was read: a rotated copy of something read is not a skipped generation. */
+  private readonly seenHeads = new SeenHeads();
+  /** Searches for skipped generations under way, by path (see `lookForSkippedGenerations`). */
+  private readonly generationSearches = new Map<string, Promise<void>>();
   /** Paths to follow (absolute → as matched). Bounded: a glob match that vanished is forgotten. */
   private readonly known = new Map<string, string>();
   /** Plain paths from the patterns: always followed, even while missing. */
@@ -249,6 +260,7 @@ export class FileFollower {
     this.trailingLooks.clear();
     await this.watcher?.close();
     await this.running;
+    await Promise.all(this.generationSearches.values());
     await Promise.all([...this.tails.values()].map((tail) => tail.handle.close().catch(() => undefined)));
     this.tails.clear();
     this.bindings.clear();
@@ -458,8 +470,51 @@ export class FileFollower {
       return;
     }
     this.unbind(absolute);
+    const previous = this.lastBound.get(absolute);
     const tail = this.tails.get(key) ?? (await this.openTail(absolute, display, mode));
     if (tail !== undefined) this.bind(absolute, display, tail);
+    if (previous !== undefined && previous.key !== key) this.lookForSkippedGenerations(absolute, display, previous.openedTime);
+  }
+
+  /**
+   * The path was rotated since its previous file was opened: generations written and rotated away
+   * between two looks (see skipped-generations.ts) are looked for beside it, in the background (a
+   * directory of many rotated files takes a while, and the path's new file and the other files
+   * must not wait for it), one search per path at a time.
+   */
+  private lookForSkippedGenerations(absolute: string, display: string, since: number): void {
+    const search = (this.generationSearches.get(absolute) ?? Promise.resolve())
+      .then(() => this.followSkippedGenerations(absolute, display, since))
+      .catch((error: unknown) => this.warnOnce(`rotated:${absolute}`, `${display}: looking for its rotated files failed: ${describe(error)}`))
+      .finally(() => {
+        if (this.generationSearches.get(absolute) === search) this.generationSearches.delete(absolute);
+      });
+    this.generationSearches.set(absolute, search);
+  }
+
+  /** Opens each skipped generation from 0, detached: it is read, then drained like any rotated file. */
+  private async followSkippedGenerations(absolute: string, display: string, since: number): Promise<void> {
+    for (const sibling of await rotatedSiblingsSince(absolute, since)) {
+      if (this.closed) return;
+      // Followed already: open (draining), or named by a pattern.
+      if (this.tails.has(identity(sibling.stats)) || this.known.has(sibling.absolute)) continue;
+      if (await this.holdsReadContent(sibling.absolute)) continue;
+      const tail = await this.openTail(sibling.absolute, display, 'discovered');
+      if (tail === undefined || tail.boundTo.size > 0) continue;
+      tail.detachedAt = Date.now();
+      this.schedule();
+    }
+  }
+
+  /** Whether the file starts with bytes already read (a copy made by copytruncate, a generation retired). */
+  private async holdsReadContent(absolute: string): Promise<boolean> {
+    const handle = await open(absolute, 'r').catch(() => undefined);
+    if (handle === undefined) return true;
+    try {
+      return this.seenHeads.has(await readHead(handle, HEAD_CHECK_BYTES));
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   }
 
   private bind(absolute: string, display: string, tail: Tail): void {
@@ -472,6 +527,9 @@ export class FileFollower {
     tail.boundTo.add(absolute);
     tail.dirty = true;
     this.bindings.set(absolute, tail);
+    this.lastBound.delete(absolute);
+    this.lastBound.set(absolute, { key: tail.key, openedTime: tail.openedTime });
+    if (this.lastBound.size > MAX_LAST_BOUND) this.lastBound.delete(this.lastBound.keys().next().value!);
   }
 
   /** The path no longer names this file; a file with no name left is drained for rotate-wait, then closed. */
@@ -524,10 +582,13 @@ export class FileFollower {
       detachedAt: undefined,
       dirty: true,
       openedAt: absolute,
+      openedTime: Date.now(),
       lineBoundary: offset,
       committed: offset,
       replayUntil: offset > 0 ? this.options.resume?.highWater.get(key) ?? 0 : 0,
     };
+    // Bytes before a start offset were skipped on purpose: a copy of them is no skipped generation either.
+    if (tail.head.length === HEAD_CHECK_BYTES) this.seenHeads.add(tail.head);
     this.tails.set(key, tail);
     return tail;
   }
@@ -587,6 +648,7 @@ export class FileFollower {
       tail.marker = nextMarker(tail.marker, chunk);
       if (tail.head.length === chunkStart && chunkStart < HEAD_CHECK_BYTES) {
         tail.head = Buffer.concat([tail.head, chunk.subarray(0, HEAD_CHECK_BYTES - chunkStart)]);
+        if (tail.head.length === HEAD_CHECK_BYTES) this.seenHeads.add(tail.head);
       }
       tail.offset += bytesRead;
       tail.size = Math.max(tail.size, tail.offset);
@@ -620,6 +682,7 @@ export class FileFollower {
 
   /** Truncated (copytruncate) or rewritten: the held partial line belonged to the old content; emit it and start over. */
   private restartFromZero(tail: Tail): void {
+    this.seenHeads.add(tail.head);
     const lines: string[] = [];
     tail.splitter.end(lines);
     this.emit(tail, lines, this.options.resume === undefined ? undefined : [tail.lineBoundary, tail.offset]);
@@ -638,6 +701,7 @@ export class FileFollower {
 
   /** Closes a file for good; a partial last line is emitted, since no writer will finish it here. */
   private async retire(tail: Tail): Promise<void> {
+    this.seenHeads.add(tail.head);
     this.tails.delete(tail.key);
     for (const absolute of tail.boundTo) this.bindings.delete(absolute);
     const lines: string[] = [];

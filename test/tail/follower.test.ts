@@ -10,6 +10,7 @@ import {
   symlinkSync,
   truncateSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -184,6 +185,46 @@ describe('FileFollower rotation and truncation', () => {
     await expectSeenExactly(seen, written);
     await waitUntil(() => follower.files().length === logs.length, 'replaced files closed');
     expect(warnings).toEqual([]);
+  });
+
+  it('A4: a generation written and rotated away between two looks is read under its rotated name', async () => {
+    const dir = await tempDir();
+    const log = path.join(dir, 'app.log');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    writeFileSync(`${log}.0`, 'rotated before the start\n');
+    utimesSync(`${log}.0`, hourAgo, hourAgo);
+    writeFileSync(log, 'g0-1\n');
+    const { seen, warnings } = await follow({ patterns: [log], start: 'beginning', rotateWaitMs: 200 });
+    await expectSeenExactly(seen, ['g0-1']);
+    // All before the follower can look again: generation 1 never stands at app.log when it does.
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, 'g1-1\ng1-2\n');
+    renameSync(log, `${log}.2`);
+    writeFileSync(log, 'g2-1\n');
+    await expectSeenExactly(seen, ['g0-1', 'g1-1', 'g1-2', 'g2-1']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('A4: beside such a rotation, a copytruncate copy of what was read is not read again', async () => {
+    const dir = await tempDir();
+    const log = path.join(dir, 'app.log');
+    const writer = openSync(log, 'a');
+    const { follower, seen } = await follow({ patterns: [log], start: 'beginning', rotateWaitMs: 200 });
+    const before = numbered(`before-${'x'.repeat(40)}-`, 4);
+    writeSync(writer, asText(before));
+    await expectSeenExactly(seen, before);
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+    const after = numbered('after-', 2);
+    writeSync(writer, asText(after));
+    closeSync(writer);
+    await expectSeenExactly(seen, [...before, ...after]);
+    await waitUntil(() => caughtUp(follower, log), 'caught up');
+    renameSync(log, `${log}.2`);
+    writeFileSync(log, 'next-1\n');
+    await expectSeenExactly(seen, [...before, ...after, 'next-1']);
+    await waitUntil(() => follower.files().length === 1, 'the rotated file drained and closed');
+    expect(multiset(seen.lines())).toEqual(multiset([...before, ...after, 'next-1']));
   });
 
   it('A10: rename-over reads the new content from 0 and drains the rest of the old inode', async () => {

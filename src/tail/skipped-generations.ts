@@ -1,0 +1,78 @@
+/**
+ * Generations of a log that were written and rotated away between two looks at its path.
+ *
+ * A follower opens the file a path names when it looks; under fast rotation and a busy machine a
+ * whole generation can be created, written and renamed (`app.log` → `app.log.3`) before the next
+ * look, and a glob that names only `app.log` never sees it again: `tail -F`, Vector and Filebeat
+ * lose it (unless the rotated names are in the glob). When a path turns out to name another file,
+ * the follower looks next to it for rotated names (`app.log.3`, `app.log-20261124`) holding a file
+ * it never opened, written since it opened the path's previous file, whose first bytes are none it
+ * has read (a copytruncate copy repeats a generation already read): that is a skipped generation.
+ */
+import type { Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Rotated names are the log's name, one of these, then anything: `.1`, `-20261124`, `_old`. */
+const ROTATED_NAME_SEPARATORS = ['.', '-', '_'];
+/** Compressed generations (logrotate's `compress`) are copies of one already read, and not text. */
+const COMPRESSED_SUFFIX = /\.(gz|bz2|xz|zst|lz4|zip|Z)$/;
+/** Files stat-ed at once while looking. */
+const STATS_AT_ONCE = 8;
+/** First-byte prefixes remembered: a few per followed file and rotation, bounded. */
+const MAX_SEEN_HEADS = 4096;
+
+export interface RotatedSibling {
+  absolute: string;
+  stats: Stats;
+}
+
+/**
+ * Regular files beside `absolute` under a rotated form of its name, last written at or after
+ * `since` (ms), oldest first (the order they were written in).
+ */
+export async function rotatedSiblingsSince(absolute: string, since: number): Promise<RotatedSibling[]> {
+  const directory = path.dirname(absolute);
+  const base = path.basename(absolute);
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return [];
+  }
+  const candidates = names.filter((name) => isRotatedName(name, base)).map((name) => path.join(directory, name));
+  const found: RotatedSibling[] = [];
+  // A few at a time: a directory of many rotated files must not hold up the reads sharing libuv's pool.
+  for (let from = 0; from < candidates.length; from += STATS_AT_ONCE) {
+    const batch = candidates.slice(from, from + STATS_AT_ONCE);
+    const stats = await Promise.all(batch.map((candidate) => stat(candidate).catch(() => undefined)));
+    stats.forEach((entry, index) => {
+      if (entry !== undefined && entry.isFile() && entry.mtimeMs >= since) found.push({ absolute: batch[index]!, stats: entry });
+    });
+  }
+  return found.sort((a, b) => a.stats.mtimeMs - b.stats.mtimeMs);
+}
+
+function isRotatedName(name: string, base: string): boolean {
+  return name.length > base.length + 1
+    && name.startsWith(base)
+    && ROTATED_NAME_SEPARATORS.includes(name[base.length]!)
+    && !COMPRESSED_SUFFIX.test(name);
+}
+
+/** The first bytes of every file (and every content a truncated file had) read so far, bounded, oldest forgotten first. */
+export class SeenHeads {
+  private readonly heads = new Set<string>();
+
+  add(head: Buffer): void {
+    if (head.length === 0) return;
+    const key = head.toString('latin1');
+    this.heads.delete(key);
+    this.heads.add(key);
+    if (this.heads.size > MAX_SEEN_HEADS) this.heads.delete(this.heads.values().next().value!);
+  }
+
+  has(head: Buffer): boolean {
+    return head.length > 0 && this.heads.has(head.toString('latin1'));
+  }
+}
