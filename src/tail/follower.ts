@@ -319,19 +319,31 @@ export class FileFollower {
     return false;
   }
 
-  /** One pass: settle which file each hinted path is, then read each file that may have news, ≤ 1 MiB each. */
+  /**
+   * One pass: settle which file each hinted path is, then read each file that may have news, ≤ 1
+   * MiB each. Paths hinted meanwhile are settled between two files' reads: on a starved machine a
+   * pass takes long, and a log rotated every few hundred ms must still be opened under its name
+   * before its next rotation (a deleted generation never opened is lost).
+   */
   private async turn(): Promise<void> {
-    const paths = [...this.dirtyPaths];
-    this.dirtyPaths.clear();
-    for (const absolute of paths) {
-      if (this.closed) return;
-      await this.syncPath(absolute, 'discovered');
-    }
+    await this.syncDirtyPaths();
     for (const tail of [...this.tails.values()]) {
       if (this.closed) return;
       if (!tail.dirty) continue;
       tail.dirty = false;
       await this.readTurn(tail);
+      await this.syncDirtyPaths();
+    }
+  }
+
+  private async syncDirtyPaths(): Promise<void> {
+    while (this.dirtyPaths.size > 0 && !this.closed) {
+      const paths = [...this.dirtyPaths];
+      this.dirtyPaths.clear();
+      for (const absolute of paths) {
+        if (this.closed) return;
+        await this.syncPath(absolute, 'discovered');
+      }
     }
   }
 
