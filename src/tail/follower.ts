@@ -14,7 +14,7 @@ import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
 import { findSinceOffset, type LineTime } from './since.js';
-import { rotatedSiblingsSince, SeenHeads } from './skipped-generations.js';
+import { rotatedSiblingsSince, SeenHeads } from './rotated-siblings.js';
 import { checkpointOf, identityKey, resumeOffset, type FileCheckpoint, type ResumePoints } from './state.js';
 import type { LineBatch, SourceCounters } from './types.js';
 
@@ -43,6 +43,8 @@ const OFFSET_MARKER_BYTES = 32;
 const TRAILING_LOOK_MS = 60;
 /** chokidar's stat-polling interval when polling (ms): its default. */
 const POLL_INTERVAL_MS = 100;
+/** Paths settled between two files' reads in a pass (the rest wait for the next gap or pass). */
+const PATHS_BETWEEN_READS = 32;
 /** Paths whose last file is remembered (to find generations skipped between looks); oldest forgotten first. */
 const MAX_LAST_BOUND = 10_000;
 
@@ -121,7 +123,8 @@ interface Tail {
   replayUntil: number;
 }
 
-type StartMode = 'initial' | 'discovered';
+/** Where a file opened starts: as a file present at start, as one appearing later (0), or at an offset. */
+type StartMode = 'initial' | 'discovered' | { at: number };
 
 export class FileFollower {
   private readonly patterns: PatternSet;
@@ -145,6 +148,8 @@ export class FileFollower {
   /** Plain paths from the patterns: always followed, even while missing. */
   private readonly pinned = new Set<string>();
   private readonly dirtyPaths = new Set<string>();
+  /** Of `dirtyPaths`, those a watch event hinted at: also settled between two files' reads (see `turn`). */
+  private readonly hintedPaths = new Set<string>();
   /** Warnings already given, so a persistent problem is reported once (cleared when it goes away). */
   private readonly warned = new Set<string>();
   private readonly watchedBases = new Set<string>();
@@ -320,30 +325,31 @@ export class FileFollower {
   }
 
   /**
-   * One pass: settle which file each hinted path is, then read each file that may have news, ≤ 1
-   * MiB each. Paths hinted meanwhile are settled between two files' reads: on a starved machine a
-   * pass takes long, and a log rotated every few hundred ms must still be opened under its name
-   * before its next rotation (a deleted generation never opened is lost).
+   * One pass: settle which file each marked path is, then read each file that may have news, ≤ 1
+   * MiB each. Paths marked meanwhile are settled between two files' reads, a few at a time: on a
+   * starved machine a pass takes long, and a log rotated every few hundred ms must still be
+   * opened under its name before its next rotation (a deleted generation never opened is lost).
+   * When many paths are marked (the reconcile marks every path), only those a watch event hinted
+   * at are, or reads would hardly get a turn among ten thousand paths.
    */
   private async turn(): Promise<void> {
-    await this.syncDirtyPaths();
+    await this.syncPaths([...this.dirtyPaths]);
     for (const tail of [...this.tails.values()]) {
       if (this.closed) return;
       if (!tail.dirty) continue;
       tail.dirty = false;
       await this.readTurn(tail);
-      await this.syncDirtyPaths();
+      const marked = this.dirtyPaths.size <= PATHS_BETWEEN_READS ? this.dirtyPaths : this.hintedPaths;
+      if (marked.size > 0) await this.syncPaths([...marked].slice(0, PATHS_BETWEEN_READS));
     }
   }
 
-  private async syncDirtyPaths(): Promise<void> {
-    while (this.dirtyPaths.size > 0 && !this.closed) {
-      const paths = [...this.dirtyPaths];
-      this.dirtyPaths.clear();
-      for (const absolute of paths) {
-        if (this.closed) return;
-        await this.syncPath(absolute, 'discovered');
-      }
+  private async syncPaths(paths: string[]): Promise<void> {
+    for (const absolute of paths) {
+      if (this.closed) return;
+      this.dirtyPaths.delete(absolute);
+      this.hintedPaths.delete(absolute);
+      await this.syncPath(absolute, 'discovered');
     }
   }
 
@@ -413,16 +419,21 @@ export class FileFollower {
       if (display === undefined) return;
       this.known.set(absolute, display);
     }
-    this.dirtyPaths.add(absolute);
+    this.markHinted(absolute);
     this.schedule();
     if (!this.trailingLooks.has(absolute)) {
       const look = setTimeout(() => {
         this.trailingLooks.delete(absolute);
-        this.dirtyPaths.add(absolute);
+        this.markHinted(absolute);
         this.schedule();
       }, TRAILING_LOOK_MS);
       this.trailingLooks.set(absolute, look);
     }
+  }
+
+  private markHinted(absolute: string): void {
+    this.dirtyPaths.add(absolute);
+    this.hintedPaths.add(absolute);
   }
 
   private onDirectoryGone(directory: string): void {
@@ -483,14 +494,21 @@ export class FileFollower {
     }
     this.unbind(absolute);
     const previous = this.lastBound.get(absolute);
-    const tail = this.tails.get(key) ?? (await this.openTail(absolute, display, mode));
+    const known = this.tails.get(key);
+    const tail = known ?? (await this.openTail(absolute, display, mode));
     if (tail !== undefined) this.bind(absolute, display, tail);
     if (previous !== undefined && previous.key !== key) this.lookForSkippedGenerations(absolute, display, previous.openedTime);
+    // A file that appeared while running is read at once: one copytruncated before its first read
+    // would leave nothing to tell what it held (a truncation shows only against bytes read).
+    if (known === undefined && tail !== undefined && mode === 'discovered') {
+      tail.dirty = false;
+      await this.readTurn(tail);
+    }
   }
 
   /**
    * The path was rotated since its previous file was opened: generations written and rotated away
-   * between two looks (see skipped-generations.ts) are looked for beside it, in the background (a
+   * between two looks (see rotated-siblings.ts) are looked for beside it, in the background (a
    * directory of many rotated files takes a while, and the path's new file and the other files
    * must not wait for it), one search per path at a time.
    */
@@ -572,7 +590,8 @@ export class FileFollower {
       return existing;
     }
     const checkpoint = this.options.resume?.byIdentity.get(key);
-    const offset = checkpoint !== undefined ? await resumeOffset(handle, stats.size, checkpoint)
+    const offset = typeof mode === 'object' ? mode.at
+      : checkpoint !== undefined ? await resumeOffset(handle, stats.size, checkpoint)
       : this.options.resume?.paths.has(absolute) === true || mode === 'discovered' ? 0 // new at a known path: appeared while stopped
       : await this.initialOffset(handle, stats.size);
     // Used once: a file reached again later (a rotated name) keeps its in-memory offset.
@@ -650,7 +669,9 @@ export class FileFollower {
     tail.size = stats.size;
     tail.mtimeMs = stats.mtimeMs;
     // Shrunk: truncated (copytruncate). Not shrunk but the bytes before the offset changed: truncated and rewritten.
-    if (stats.size < tail.offset || (touched && !(await this.stillSameContent(tail)))) this.restartFromZero(tail);
+    if (stats.size < tail.offset || (touched && !(await this.stillSameContent(tail)))) {
+      this.restartFromZero(tail, await this.readRestFromCopy(tail));
+    }
     let budget = READ_BUDGET_BYTES;
     while (budget > 0 && !this.closed) {
       const { bytesRead } = await tail.handle.read(this.readBuffer, 0, Math.min(READ_CHUNK_BYTES, budget), tail.offset);
@@ -692,17 +713,57 @@ export class FileFollower {
     return offsets;
   }
 
-  /** Truncated (copytruncate) or rewritten: the held partial line belonged to the old content; emit it and start over. */
-  private restartFromZero(tail: Tail): void {
+  /**
+   * Truncated (copytruncate) or rewritten: start over. The held partial line belonged to the old
+   * content: emitted, unless `partialReadElsewhere` (a copy of the old content was read from its start).
+   */
+  private restartFromZero(tail: Tail, partialReadElsewhere: boolean): void {
     this.seenHeads.add(tail.head);
     const lines: string[] = [];
-    tail.splitter.end(lines);
+    if (partialReadElsewhere) tail.splitter = new LineSplitter(this.maxLineBytes, this.tally);
+    else tail.splitter.end(lines);
     this.emit(tail, lines, this.options.resume === undefined ? undefined : [tail.lineBoundary, tail.offset]);
     tail.offset = 0;
     tail.lineBoundary = 0;
     tail.replayUntil = 0;
     tail.marker = Buffer.alloc(0);
     tail.head = Buffer.alloc(0);
+  }
+
+  /**
+   * The file was truncated: what was written after the last read and before the truncation is in
+   * a copytruncate copy beside it, if there is one (see rotated-siblings.ts). Reads that copy from
+   * the start of the line being read (so a partial line comes whole), now, before the file's new
+   * content; the copy is then drained like any rotated file. True when a copy was found.
+   */
+  private async readRestFromCopy(tail: Tail): Promise<boolean> {
+    if (tail.head.length === 0) return false;
+    const from = tail.offset - tail.splitter.heldBytes;
+    for (const absolute of new Set([...tail.boundTo, tail.openedAt])) {
+      for (const sibling of await rotatedSiblingsSince(absolute, tail.openedTime)) {
+        if (this.closed) return false;
+        if (sibling.stats.size < tail.offset || this.tails.has(identity(sibling.stats)) || this.known.has(sibling.absolute)) continue;
+        if (!(await this.isCopyOf(sibling.absolute, tail))) continue;
+        const copy = await this.openTail(sibling.absolute, tail.display, { at: from });
+        if (copy === undefined) continue;
+        copy.detachedAt = Date.now();
+        await this.readTurn(copy);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the file starts with the tail's first bytes and holds its marker right before its offset. */
+  private async isCopyOf(absolute: string, tail: Tail): Promise<boolean> {
+    const handle = await open(absolute, 'r').catch(() => undefined);
+    if (handle === undefined) return false;
+    try {
+      const head = await readHead(handle, tail.head.length);
+      return head.equals(tail.head) && (await readMarker(handle, tail.offset)).equals(tail.marker);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   }
 
   /** The bytes before the offset and the first bytes are still those read: not truncated and rewritten. */

@@ -275,6 +275,28 @@ describe('FileFollower rotation and truncation', () => {
     await expectSeenExactly(seen, [...before, ...after]);
   });
 
+  it('A6: copytruncate racing the writer: what was written after the last read is read from the copy, a partial line whole', async () => {
+    const dir = await tempDir();
+    const log = path.join(dir, 'app.log');
+    const writer = openSync(log, 'a');
+    const { follower, seen } = await follow({ patterns: [log], start: 'beginning', rotateWaitMs: 200 });
+    const before = numbered(`before-${'x'.repeat(40)}-`, 3);
+    writeSync(writer, `${asText(before)}partial-st`);
+    await expectSeenExactly(seen, before);
+    await waitUntil(() => caughtUp(follower, log), 'the partial line read');
+    // Written, copied and truncated away before the follower can look: only the copy holds these.
+    const raced = numbered('raced-', 3);
+    writeSync(writer, `art\n${asText(raced)}`);
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+    const after = numbered('after-', 2);
+    writeSync(writer, asText(after));
+    closeSync(writer);
+    await expectSeenExactly(seen, [...before, 'partial-start', ...raced, ...after]);
+    await waitUntil(() => follower.files().length === 1, 'the copy drained and closed');
+    expect(multiset(seen.lines())).toEqual(multiset([...before, 'partial-start', ...raced, ...after]));
+  });
+
   it('A7: copytruncate under a writer without O_APPEND: the NUL hole is skipped and counted', async () => {
     const dir = await tempDir();
     const log = path.join(dir, 'app.log');

@@ -1,13 +1,16 @@
 /**
- * Generations of a log that were written and rotated away between two looks at its path.
+ * A followed log's rotated siblings (`app.log.3`, `app.log-20261124`): where lines the path no
+ * longer shows can still be read.
  *
- * A follower opens the file a path names when it looks; under fast rotation and a busy machine a
- * whole generation can be created, written and renamed (`app.log` → `app.log.3`) before the next
- * look, and a glob that names only `app.log` never sees it again: `tail -F`, Vector and Filebeat
- * lose it (unless the rotated names are in the glob). When a path turns out to name another file,
- * the follower looks next to it for rotated names (`app.log.3`, `app.log-20261124`) holding a file
- * it never opened, written since it opened the path's previous file, whose first bytes are none it
- * has read (a copytruncate copy repeats a generation already read): that is a skipped generation.
+ * - A skipped generation. A follower opens the file a path names when it looks; under fast
+ *   rotation on a busy machine a whole generation can be created, written and renamed before the
+ *   next look, and a glob that names only `app.log` never sees it again (`tail -F`, Vector and
+ *   Filebeat lose it unless the rotated names are in the glob). When a path turns out to name
+ *   another file, a sibling holding a file never opened, written since the path's previous file
+ *   was opened, whose first bytes are none already read, is such a generation.
+ * - A copytruncate copy. Lines written after the follower's last read and before the truncation
+ *   are gone from the file, but they are in the copy: a sibling whose first bytes and the bytes
+ *   before the follower's offset are those it read holds them past that offset.
  */
 import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
