@@ -1,9 +1,10 @@
 /**
  * Rotation torture (issue 7.1): 5 hosts append at a high rate while every log is rotated every
  * 200–600 ms by rename, copytruncate and delete-and-recreate in turn. Every line is seen exactly
- * once, except that copytruncate may lose lines written before a truncation and not yet read —
- * its inherent race, measured here (printed as lost per 1e6 lines) and never hidden: each lost
- * line must lie in a copytruncated generation, and no line is ever seen twice.
+ * once. Lines written before a truncation and not yet read are read from the copy; what
+ * copytruncate can still lose (a file copied before anything of it was read) is measured here
+ * (printed as lost per 1e6 lines) and never hidden: each lost line must lie in a copytruncated
+ * generation, and no line is ever seen twice.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
