@@ -16,7 +16,10 @@ import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Rotated names are the log's name, one of these, then anything: `.1`, `-20261124`, `_old`. */
+/**
+ * Rotated names are the log's name, one of these, then a digit: `.1`, `-20261124`, `.2026-11-24`
+ * (logrotate's numbers and dateext). Not `.lock`, `.tmp` or `-backup`: files that only share the name.
+ */
 const ROTATED_NAME_SEPARATORS = ['.', '-', '_'];
 /** Compressed generations (logrotate's `compress`) are copies of one already read, and not text. */
 const COMPRESSED_SUFFIX = /\.(gz|bz2|xz|zst|lz4|zip|Z)$/;
@@ -60,7 +63,12 @@ function isRotatedName(name: string, base: string): boolean {
   return name.length > base.length + 1
     && name.startsWith(base)
     && ROTATED_NAME_SEPARATORS.includes(name[base.length]!)
+    && isDigitCode(name.charCodeAt(base.length + 1))
     && !COMPRESSED_SUFFIX.test(name);
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** The first bytes of every file (and every content a truncated file had) read so far, bounded, oldest forgotten first. */
