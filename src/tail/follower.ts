@@ -139,7 +139,7 @@ export class FileFollower {
   private readonly bindings = new Map<string, Tail>();
   /** The file each path last resolved to (kept after it is unbound): a path naming another file now was rotated. */
   private readonly lastBound = new Map<string, { key: string; openedTime: number }>();
-  /** First bytes of what was read: a rotated copy of something read is not a skipped generation. */
+  /** First bytes of what was read, per log: a rotated copy of something read is not a skipped generation. */
   private readonly seenHeads = new SeenHeads();
   /** Searches for skipped generations under way, by path (see `lookForSkippedGenerations`). */
   private readonly generationSearches = new Map<string, Promise<void>>();
@@ -528,7 +528,7 @@ export class FileFollower {
       if (this.closed) return;
       // Followed already: open (draining), or named by a pattern.
       if (this.tails.has(identity(sibling.stats)) || this.known.has(sibling.absolute)) continue;
-      if (await this.holdsReadContent(sibling.absolute)) continue;
+      if (await this.holdsReadContent(sibling.absolute, display)) continue;
       const tail = await this.openTail(sibling.absolute, display, 'discovered');
       if (tail === undefined || tail.boundTo.size > 0) continue;
       tail.detachedAt = Date.now();
@@ -536,12 +536,12 @@ export class FileFollower {
     }
   }
 
-  /** Whether the file starts with bytes already read (a copy made by copytruncate, a generation retired). */
-  private async holdsReadContent(absolute: string): Promise<boolean> {
+  /** Whether the file starts with bytes already read from the log `display` (a copy made by copytruncate, a generation retired). */
+  private async holdsReadContent(absolute: string, display: string): Promise<boolean> {
     const handle = await open(absolute, 'r').catch(() => undefined);
     if (handle === undefined) return true;
     try {
-      return this.seenHeads.has(await readHead(handle, HEAD_CHECK_BYTES));
+      return this.seenHeads.has(display, await readHead(handle, HEAD_CHECK_BYTES));
     } finally {
       await handle.close().catch(() => undefined);
     }
@@ -619,7 +619,7 @@ export class FileFollower {
       replayUntil: offset > 0 ? this.options.resume?.highWater.get(key) ?? 0 : 0,
     };
     // Bytes before a start offset were skipped on purpose: a copy of them is no skipped generation either.
-    if (tail.head.length === HEAD_CHECK_BYTES) this.seenHeads.add(tail.head);
+    if (tail.head.length === HEAD_CHECK_BYTES) this.seenHeads.add(tail.display, tail.head);
     this.tails.set(key, tail);
     return tail;
   }
@@ -681,7 +681,7 @@ export class FileFollower {
       tail.marker = nextMarker(tail.marker, chunk);
       if (tail.head.length === chunkStart && chunkStart < HEAD_CHECK_BYTES) {
         tail.head = Buffer.concat([tail.head, chunk.subarray(0, HEAD_CHECK_BYTES - chunkStart)]);
-        if (tail.head.length === HEAD_CHECK_BYTES) this.seenHeads.add(tail.head);
+        if (tail.head.length === HEAD_CHECK_BYTES) this.seenHeads.add(tail.display, tail.head);
       }
       tail.offset += bytesRead;
       tail.size = Math.max(tail.size, tail.offset);
@@ -718,7 +718,7 @@ export class FileFollower {
    * content: emitted, unless `partialReadElsewhere` (a copy of the old content was read from its start).
    */
   private restartFromZero(tail: Tail, partialReadElsewhere: boolean): void {
-    this.seenHeads.add(tail.head);
+    this.seenHeads.add(tail.display, tail.head);
     const lines: string[] = [];
     if (partialReadElsewhere) tail.splitter = new LineSplitter(this.maxLineBytes, this.tally);
     else tail.splitter.end(lines);
@@ -774,7 +774,7 @@ export class FileFollower {
 
   /** Closes a file for good; a partial last line is emitted, since no writer will finish it here. */
   private async retire(tail: Tail): Promise<void> {
-    this.seenHeads.add(tail.head);
+    this.seenHeads.add(tail.display, tail.head);
     this.tails.delete(tail.key);
     for (const absolute of tail.boundTo) this.bindings.delete(absolute);
     const lines: string[] = [];

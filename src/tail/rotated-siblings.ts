@@ -71,19 +71,27 @@ function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** The first bytes of every file (and every content a truncated file had) read so far, bounded, oldest forgotten first. */
+/**
+ * The first bytes of every file (and every content a truncated file had) read so far, per log (the
+ * path followed, as shown): logs of several hosts often begin with the same bytes (one message,
+ * one second), and a generation of one is not a copy of another's. Bounded, oldest forgotten first.
+ */
 export class SeenHeads {
   private readonly heads = new Set<string>();
 
-  add(head: Buffer): void {
+  add(log: string, head: Buffer): void {
     if (head.length === 0) return;
-    const key = head.toString('latin1');
+    const key = keyOf(log, head);
     this.heads.delete(key);
     this.heads.add(key);
     if (this.heads.size > MAX_SEEN_HEADS) this.heads.delete(this.heads.values().next().value!);
   }
 
-  has(head: Buffer): boolean {
-    return head.length > 0 && this.heads.has(head.toString('latin1'));
+  has(log: string, head: Buffer): boolean {
+    return head.length > 0 && this.heads.has(keyOf(log, head));
   }
+}
+
+function keyOf(log: string, head: Buffer): string {
+  return `${log}\n${head.toString('latin1')}`;
 }

@@ -31,15 +31,17 @@ describe('rotatedSiblingsSince', () => {
 });
 
 describe('SeenHeads', () => {
-  it('knows the first bytes added, not their prefixes or an empty head, and forgets the oldest past its bound', () => {
+  it('knows the first bytes added for a log, not for another log, not their prefixes or an empty head, and forgets the oldest past its bound', () => {
     const heads = new SeenHeads();
-    heads.add(Buffer.from('[24-Nov-2026 08:00:00 UTC] PHP Warning:  a'));
-    expect(heads.has(Buffer.from('[24-Nov-2026 08:00:00 UTC] PHP Warning:  a'))).toBe(true);
-    expect(heads.has(Buffer.from('[24-Nov-2026 08:00:00 UTC]'))).toBe(false);
-    heads.add(Buffer.alloc(0));
-    expect(heads.has(Buffer.alloc(0))).toBe(false);
-    for (let i = 0; i < 5000; i++) heads.add(Buffer.from(`head ${i}`));
-    expect(heads.has(Buffer.from('[24-Nov-2026 08:00:00 UTC] PHP Warning:  a'))).toBe(false);
-    expect(heads.has(Buffer.from('head 4999'))).toBe(true);
+    const head = Buffer.from('[24-Nov-2026 08:00:00 UTC] PHP Warning:  a');
+    heads.add('logs/web-01/app.log', head);
+    expect(heads.has('logs/web-01/app.log', head)).toBe(true);
+    expect(heads.has('logs/web-02/app.log', head)).toBe(false);
+    expect(heads.has('logs/web-01/app.log', Buffer.from('[24-Nov-2026 08:00:00 UTC]'))).toBe(false);
+    heads.add('logs/web-01/app.log', Buffer.alloc(0));
+    expect(heads.has('logs/web-01/app.log', Buffer.alloc(0))).toBe(false);
+    for (let i = 0; i < 5000; i++) heads.add('logs/web-01/app.log', Buffer.from(`head ${i}`));
+    expect(heads.has('logs/web-01/app.log', head)).toBe(false);
+    expect(heads.has('logs/web-01/app.log', Buffer.from('head 4999'))).toBe(true);
   });
 });
