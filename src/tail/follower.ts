@@ -4,7 +4,8 @@
  * Correctness never rests on watcher events: each followed file is an open fd keyed by
  * (dev, ino), read from its stored offset to EOF whenever anything hints at a change, and a
  * periodic stat/fstat reconcile catches whatever the events missed. chokidar events and the glob
- * re-scan only decide *when* to look.
+ * re-scan only decide *when* to look. What a path no longer shows (a generation rotated away
+ * between two looks, lines truncated away by copytruncate) is read from its rotated siblings.
  */
 import { statSync, type Stats } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';

@@ -42,6 +42,14 @@ async function follow(options: Partial<FollowOptions> & { patterns: string[] }):
   return { follower, seen, warnings };
 }
 
+/** `app.log` held open for appending (as a logger holds it), followed from its start; rotated files are drained for 200 ms. */
+async function followAppendedLog(): Promise<{ log: string; writer: number; follower: FileFollower; seen: Collector }> {
+  const log = path.join(await tempDir(), 'app.log');
+  const writer = openSync(log, 'a');
+  const { follower, seen } = await follow({ patterns: [log], start: 'beginning', rotateWaitMs: 200 });
+  return { log, writer, follower, seen };
+}
+
 /** The follower has read `file` (the inode now at that path) to its current end. */
 function caughtUp(follower: FileFollower, file: string): boolean {
   const now = statSync(file);
@@ -206,10 +214,7 @@ describe('FileFollower rotation and truncation', () => {
   });
 
   it('A4: beside such a rotation, a copytruncate copy of what was read is not read again', async () => {
-    const dir = await tempDir();
-    const log = path.join(dir, 'app.log');
-    const writer = openSync(log, 'a');
-    const { follower, seen } = await follow({ patterns: [log], start: 'beginning', rotateWaitMs: 200 });
+    const { log, writer, follower, seen } = await followAppendedLog();
     const before = numbered(`before-${'x'.repeat(40)}-`, 4);
     writeSync(writer, asText(before));
     await expectSeenExactly(seen, before);
@@ -276,10 +281,7 @@ describe('FileFollower rotation and truncation', () => {
   });
 
   it('A6: copytruncate racing the writer: what was written after the last read is read from the copy, a partial line whole', async () => {
-    const dir = await tempDir();
-    const log = path.join(dir, 'app.log');
-    const writer = openSync(log, 'a');
-    const { follower, seen } = await follow({ patterns: [log], start: 'beginning', rotateWaitMs: 200 });
+    const { log, writer, follower, seen } = await followAppendedLog();
     const before = numbered(`before-${'x'.repeat(40)}-`, 3);
     writeSync(writer, `${asText(before)}partial-st`);
     await expectSeenExactly(seen, before);
