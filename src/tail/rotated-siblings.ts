@@ -25,8 +25,10 @@ const ROTATED_NAME_SEPARATORS = ['.', '-', '_'];
 const COMPRESSED_SUFFIX = /\.(gz|bz2|xz|zst|lz4|zip|Z)$/;
 /** Files stat-ed at once while looking. */
 const STATS_AT_ONCE = 8;
-/** First-byte prefixes remembered: a few per followed file and rotation, bounded. */
-const MAX_SEEN_HEADS = 4096;
+/** First bytes remembered per log: its latest generations and the contents truncated away. */
+const HEADS_PER_LOG = 8;
+/** Logs whose first bytes are remembered (a log is a path followed, and there are seldom more). */
+const MAX_LOGS = 20_000;
 
 export interface RotatedSibling {
   absolute: string;
@@ -72,26 +74,28 @@ function isDigitCode(code: number): boolean {
 }
 
 /**
- * The first bytes of every file (and every content a truncated file had) read so far, per log (the
- * path followed, as shown): logs of several hosts often begin with the same bytes (one message,
- * one second), and a generation of one is not a copy of another's. Bounded, oldest forgotten first.
+ * The first bytes of the files (and of every content a truncated file had) read so far, per log
+ * (the path followed, as shown): logs of several hosts often begin with the same bytes (one
+ * message, one second), and a generation of one is not a copy of another's. The latest few per
+ * log, since only a log's recent generations can be mistaken for skipped ones; and only so many
+ * logs, the least recently added to forgotten first.
  */
 export class SeenHeads {
-  private readonly heads = new Set<string>();
+  private readonly byLog = new Map<string, string[]>();
 
   add(log: string, head: Buffer): void {
     if (head.length === 0) return;
-    const key = keyOf(log, head);
-    this.heads.delete(key);
-    this.heads.add(key);
-    if (this.heads.size > MAX_SEEN_HEADS) this.heads.delete(this.heads.values().next().value!);
+    const key = head.toString('latin1');
+    const heads = this.byLog.get(log) ?? [];
+    this.byLog.delete(log);
+    this.byLog.set(log, heads);
+    if (heads.includes(key)) return;
+    heads.push(key);
+    if (heads.length > HEADS_PER_LOG) heads.shift();
+    if (this.byLog.size > MAX_LOGS) this.byLog.delete(this.byLog.keys().next().value!);
   }
 
   has(log: string, head: Buffer): boolean {
-    return head.length > 0 && this.heads.has(keyOf(log, head));
+    return head.length > 0 && (this.byLog.get(log)?.includes(head.toString('latin1')) ?? false);
   }
-}
-
-function keyOf(log: string, head: Buffer): string {
-  return `${log}\n${head.toString('latin1')}`;
 }

@@ -31,7 +31,7 @@ describe('rotatedSiblingsSince', () => {
 });
 
 describe('SeenHeads', () => {
-  it('knows the first bytes added for a log, not for another log, not their prefixes or an empty head, and forgets the oldest past its bound', () => {
+  it('knows the first bytes added for a log, not for another log, not their prefixes or an empty head, and keeps the latest few per log', () => {
     const heads = new SeenHeads();
     const head = Buffer.from('[24-Nov-2026 08:00:00 UTC] PHP Warning:  a');
     heads.add('logs/web-01/app.log', head);
@@ -40,8 +40,11 @@ describe('SeenHeads', () => {
     expect(heads.has('logs/web-01/app.log', Buffer.from('[24-Nov-2026 08:00:00 UTC]'))).toBe(false);
     heads.add('logs/web-01/app.log', Buffer.alloc(0));
     expect(heads.has('logs/web-01/app.log', Buffer.alloc(0))).toBe(false);
-    for (let i = 0; i < 5000; i++) heads.add('logs/web-01/app.log', Buffer.from(`head ${i}`));
+    for (let i = 0; i < 8; i++) heads.add('logs/web-01/app.log', Buffer.from(`head ${i}`));
     expect(heads.has('logs/web-01/app.log', head)).toBe(false);
-    expect(heads.has('logs/web-01/app.log', Buffer.from('head 4999'))).toBe(true);
+    expect(heads.has('logs/web-01/app.log', Buffer.from('head 1'))).toBe(true);
+    // Another log's many heads do not push this log's out.
+    for (let i = 0; i < 100; i++) heads.add('logs/web-02/app.log', Buffer.from(`head ${i}`));
+    expect(heads.has('logs/web-01/app.log', Buffer.from('head 7'))).toBe(true);
   });
 });
