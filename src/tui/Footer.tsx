@@ -1,6 +1,7 @@
 /**
  * Status and keys: PAUSED, the filter, the last notice (deploy marked), and what was lost on the
- * way in (dropped and cut lines, evicted signatures), which is never hidden, even at zero.
+ * way in (dropped and cut lines, evicted signatures), which is never hidden, even at zero; lines
+ * stamped ahead of this machine's clock and counted when they arrived, once there are any.
  */
 import { Text } from 'ink';
 import type { PipelineSnapshot } from '../pipeline/handle.js';
@@ -48,6 +49,7 @@ function Status({ snapshot, ui }: { snapshot: PipelineSnapshot; ui: UiState }) {
           <Text {...lossStyle(count, theme)}>{`${name} ${formatCount(count)}`}</Text>
         </Text>
       ))}
+      {stats.ahead === 0 ? '' : ` · ${formatCount(stats.ahead)} ahead of clock, counted on arrival`}
       {ui.filter === '' ? '' : ` · filter "${displayText(ui.filter)}"`}
       {ui.notice === null ? '' : ` · ${ui.notice}`}
     </Text>

@@ -108,6 +108,14 @@ describe('signature table', () => {
   it('keeps the footer counters of lost lines and evicted signatures in view', () => {
     const { lastFrame } = render(<App handle={handleWith([overflow])} noColor={false} />);
     expect(lastFrame()).toContain('dropped 2 · cut 5 · evicted 1');
+    expect(lastFrame()).not.toContain('ahead of clock');
+  });
+
+  it('says in the footer how many lines were stamped ahead of the clock and counted on arrival, once there are any', () => {
+    const handle = handleWith([overflow]);
+    handle.state = { ...handle.state, stats: { ...handle.state.stats, ahead: 1234 } };
+    const { lastFrame } = renderSized(<App handle={handle} noColor={false} />, { columns: 160, rows: 30 });
+    expect(lastFrame()).toContain('evicted 1 · 1234 ahead of clock, counted on arrival');
   });
 });
 
