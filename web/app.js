@@ -58,10 +58,12 @@ function renderSignatures() {
   renderDetail($('detail'), snapshot.signatures.find((view) => view.id === selectedId) ?? null);
 }
 
+/** Counts, and what was lost on the way in (never hidden, even at zero); lines counted on arrival once there are any. */
 function renderStats(stats) {
   $('stats').textContent =
     `${stats.lines} lines · ${stats.records} records · ${stats.signatures} signatures · ${stats.hosts} hosts` +
-    ` · dropped ${stats.dropped} · truncated ${stats.truncated}`;
+    ` · dropped ${stats.dropped} · truncated ${stats.truncated} · evicted ${stats.evicted}` +
+    (stats.ahead > 0 ? ` · ${stats.ahead} ahead of clock, counted on arrival` : '');
 }
 
 function applySnapshot(next) {

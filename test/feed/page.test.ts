@@ -43,6 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web page', () => {
   it('shows STOP PUSHING, the chart with three deploy lines, and the 2147483647 row', async () => {
     await page.waitForSelector('#verdict[data-level="stop"]');
     expect(await page.textContent('#verdict-level')).toBe('STOP PUSHING');
+    expect(await page.textContent('#stats')).toContain('dropped 7 · truncated 3 · evicted 0 · 5 ahead of clock, counted on arrival');
     expect(await page.textContent('#verdict-reason')).toContain('INT32_MAX overflow bursting');
     await page.waitForSelector('#chart canvas');
     await page.waitForSelector('#chart[data-deploy-lines="3"]');
