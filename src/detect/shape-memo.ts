@@ -13,8 +13,8 @@
  * So lines of one shape get one template, and their masked values sit at the same offsets.
  *
  * A learnt shape is a pattern (a sticky RegExp: its characters, each digit run as digits of the
- * run's length and class, never a telling literal's) found by a probe of the line's length and a
- * few of its characters. A hit costs the probe, one pattern test (V8 runs a hot pattern as
+ * run's length and class, never a telling literal's, and a telling literal's run as its digits)
+ * found by a probe of the line's length and a few of its characters. A hit costs the probe, one pattern test (V8 runs a hot pattern as
  * machine code, several times faster than any per-character loop in JavaScript) and a slice per
  * value, where masking costs several passes and a string per masked word.
  *
@@ -249,7 +249,8 @@ export class ShapeMemo<T> {
 
   /**
    * A pattern matching exactly the texts of the shape just hashed: its characters, each digit run
-   * as digits of the same length and class, never a telling literal's. V8 compiles a pattern to
+   * as digits of the same length and class, never a telling literal's (a telling literal's run as
+   * its very digits). V8 compiles a pattern to
    * machine code once it is used often, so checking a line costs a few nanoseconds per character
    * less than hashing it in a loop (and no hash can collide).
    */

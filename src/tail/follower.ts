@@ -495,13 +495,13 @@ export class FileFollower {
     }
     this.unbind(absolute);
     const previous = this.lastBound.get(absolute);
-    const known = this.tails.get(key);
-    const tail = known ?? (await this.openTail(absolute, display, mode));
+    const alreadyOpen = this.tails.get(key);
+    const tail = alreadyOpen ?? (await this.openTail(absolute, display, mode));
     if (tail !== undefined) this.bind(absolute, display, tail);
     if (previous !== undefined && previous.key !== key) this.lookForSkippedGenerations(absolute, display, previous.openedTime);
     // A file that appeared while running is read at once: one copytruncated before its first read
     // would leave nothing to tell what it held (a truncation shows only against bytes read).
-    if (known === undefined && tail !== undefined && mode === 'discovered') {
+    if (alreadyOpen === undefined && tail !== undefined && mode === 'discovered') {
       tail.dirty = false;
       await this.readTurn(tail);
     }
