@@ -14,9 +14,10 @@
  *
  * A learnt shape is a pattern (a sticky RegExp: its characters, each digit run as digits of the
  * run's length and class, never a telling literal's, and a telling literal's run as its digits)
- * found by a probe of the line's length and a few of its characters. A hit costs the probe, one pattern test (V8 runs a hot pattern as
- * machine code, several times faster than any per-character loop in JavaScript) and a slice per
- * value, where masking costs several passes and a string per masked word.
+ * found by a probe of the line's length and a few of its characters. A hit costs the probe, one
+ * pattern test (V8 runs a hot pattern as machine code, several times faster than any
+ * per-character loop in JavaScript) and a slice per value, where masking costs several passes and
+ * a string per masked word.
  *
  * Digits the template keeps (`HTTP/1.1 503`, `status 500`, `web12`) vary the template, so such
  * runs key the shape's variants by their digits; so do runs right before an `x`. Each shape is
@@ -250,9 +251,9 @@ export class ShapeMemo<T> {
   /**
    * A pattern matching exactly the texts of the shape just hashed: its characters, each digit run
    * as digits of the same length and class, never a telling literal's (a telling literal's run as
-   * its very digits). V8 compiles a pattern to
-   * machine code once it is used often, so checking a line costs a few nanoseconds per character
-   * less than hashing it in a loop (and no hash can collide).
+   * its very digits). V8 compiles a pattern to machine code once it is used often, so checking a
+   * line costs a few nanoseconds per character less than hashing it in a loop (and no hash can
+   * collide).
    */
   private shapePattern(line: string, from: number): RegExp {
     let source = '';

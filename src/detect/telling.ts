@@ -73,7 +73,7 @@ export function tellingFor(literal: string): Telling | undefined {
 /** The digits of every telling literal, its sign dropped. */
 const TELLING_DIGITS: readonly string[] = [...new Set(TELLING_VALUES.map((t) => t.value.replace(/^-/, '')))];
 /** Bit n is set when some telling literal has n digits (all have fewer than 32): a filter before `isTellingDigits`. */
-export const TELLING_DIGIT_LENGTHS = TELLING_DIGITS.reduce((bits, d) => bits | (1 << d.length), 0);
+const TELLING_DIGIT_LENGTHS = TELLING_DIGITS.reduce((bits, d) => bits | (1 << d.length), 0);
 
 /** The digits of every telling literal by their count (a shape's pattern excludes them from its runs). */
 export const TELLING_DIGITS_BY_LENGTH: ReadonlyMap<number, readonly string[]> = TELLING_DIGITS.reduce((byLength, digits) => {

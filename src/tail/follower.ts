@@ -15,7 +15,7 @@ import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
 import { findSinceOffset, type LineTime } from './since.js';
-import { rotatedSiblingsSince, SeenHeads } from './rotated-siblings.js';
+import { rotatedSiblingsSince, SeenHeads, type RotatedSibling } from './rotated-siblings.js';
 import { checkpointOf, identityKey, resumeOffset, type FileCheckpoint, type ResumePoints } from './state.js';
 import type { LineBatch, SourceCounters } from './types.js';
 
@@ -527,9 +527,7 @@ export class FileFollower {
   private async followSkippedGenerations(absolute: string, display: string, since: number): Promise<void> {
     for (const sibling of await rotatedSiblingsSince(absolute, since)) {
       if (this.closed) return;
-      // Followed already: open (draining), or named by a pattern.
-      if (this.tails.has(identity(sibling.stats)) || this.known.has(sibling.absolute)) continue;
-      if (await this.holdsReadContent(sibling.absolute, display)) continue;
+      if (this.isFollowed(sibling) || (await this.holdsReadContent(sibling.absolute, display))) continue;
       const tail = await this.openTail(sibling.absolute, display, 'discovered');
       if (tail === undefined || tail.boundTo.size > 0) continue;
       tail.detachedAt = Date.now();
@@ -537,15 +535,14 @@ export class FileFollower {
     }
   }
 
+  /** Followed already: open (being drained), or named by a pattern. */
+  private isFollowed(sibling: RotatedSibling): boolean {
+    return this.tails.has(identity(sibling.stats)) || this.known.has(sibling.absolute);
+  }
+
   /** Whether the file starts with bytes already read from the log `display` (a copy made by copytruncate, a generation retired). */
-  private async holdsReadContent(absolute: string, display: string): Promise<boolean> {
-    const handle = await open(absolute, 'r').catch(() => undefined);
-    if (handle === undefined) return true;
-    try {
-      return this.seenHeads.has(display, await readHead(handle, HEAD_CHECK_BYTES));
-    } finally {
-      await handle.close().catch(() => undefined);
-    }
+  private holdsReadContent(absolute: string, display: string): Promise<boolean> {
+    return withFile(absolute, true, async (handle) => this.seenHeads.has(display, await readHead(handle, HEAD_CHECK_BYTES)));
   }
 
   private bind(absolute: string, display: string, tail: Tail): void {
@@ -670,7 +667,7 @@ export class FileFollower {
     tail.size = stats.size;
     tail.mtimeMs = stats.mtimeMs;
     // Shrunk: truncated (copytruncate). Not shrunk but the bytes before the offset changed: truncated and rewritten.
-    if (stats.size < tail.offset || (touched && !(await this.stillSameContent(tail)))) {
+    if (stats.size < tail.offset || (touched && !(await holdsBytesReadFrom(tail.handle, tail)))) {
       this.restartFromZero(tail, await this.readRestFromCopy(tail));
     }
     let budget = READ_BUDGET_BYTES;
@@ -743,8 +740,8 @@ export class FileFollower {
     for (const absolute of new Set([...tail.boundTo, tail.openedAt])) {
       for (const sibling of await rotatedSiblingsSince(absolute, tail.openedTime)) {
         if (this.closed) return false;
-        if (sibling.stats.size < tail.offset || this.tails.has(identity(sibling.stats)) || this.known.has(sibling.absolute)) continue;
-        if (!(await this.isCopyOf(sibling.absolute, tail))) continue;
+        if (sibling.stats.size < tail.offset || this.isFollowed(sibling)) continue;
+        if (!(await withFile(sibling.absolute, false, (handle) => holdsBytesReadFrom(handle, tail)))) continue;
         const copy = await this.openTail(sibling.absolute, tail.display, { at: from });
         if (copy === undefined) continue;
         copy.detachedAt = Date.now();
@@ -755,23 +752,6 @@ export class FileFollower {
     return false;
   }
 
-  /** Whether the file starts with the tail's first bytes and holds its marker right before its offset. */
-  private async isCopyOf(absolute: string, tail: Tail): Promise<boolean> {
-    const handle = await open(absolute, 'r').catch(() => undefined);
-    if (handle === undefined) return false;
-    try {
-      const head = await readHead(handle, tail.head.length);
-      return head.equals(tail.head) && (await readMarker(handle, tail.offset)).equals(tail.marker);
-    } finally {
-      await handle.close().catch(() => undefined);
-    }
-  }
-
-  /** The bytes before the offset and the first bytes are still those read: not truncated and rewritten. */
-  private async stillSameContent(tail: Tail): Promise<boolean> {
-    if (!(await markerStillMatches(tail))) return false;
-    return tail.head.length === 0 || (await readHead(tail.handle, tail.head.length)).equals(tail.head);
-  }
 
   /** Closes a file for good; a partial last line is emitted, since no writer will finish it here. */
   private async retire(tail: Tail): Promise<void> {
@@ -855,10 +835,25 @@ async function readHead(handle: FileHandle, upTo: number): Promise<Buffer> {
   return head.subarray(0, bytesRead);
 }
 
-async function markerStillMatches(tail: Tail): Promise<boolean> {
-  if (tail.marker.length === 0) return true;
-  const now = await readMarker(tail.handle, tail.offset);
-  return now.equals(tail.marker);
+/**
+ * Whether the file behind `handle` holds the bytes read from `tail`: those right before its offset
+ * (Fluent Bit's marker) and its first bytes. For the tail's own file, false means truncated and
+ * rewritten; for another file, true means a copy of what was read.
+ */
+async function holdsBytesReadFrom(handle: FileHandle, tail: Tail): Promise<boolean> {
+  if (tail.marker.length > 0 && !(await readMarker(handle, tail.offset)).equals(tail.marker)) return false;
+  return tail.head.length === 0 || (await readHead(handle, tail.head.length)).equals(tail.head);
+}
+
+/** `read` of the file at `absolute`, opened for it and closed after; `missing` when it cannot be opened. */
+async function withFile<T>(absolute: string, missing: T, read: (handle: FileHandle) => Promise<T>): Promise<T> {
+  const handle = await open(absolute, 'r').catch(() => undefined);
+  if (handle === undefined) return missing;
+  try {
+    return await read(handle);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 function nextMarker(previous: Buffer, chunk: Buffer): Buffer {
