@@ -37,13 +37,17 @@ export interface RiseQuery {
   thresholds: Thresholds;
 }
 
+/** A tested span's count against its expectation, before its surprise is worked out. */
+type SpanCount = Omit<RiseEvidence, 'surprise'>;
+
 /**
  * The spans a rise is tested over, counted once: detection asks every second, for every active
  * signature, for the strongest rise at two minimum counts (a burst, then a watch), and the
- * counts and history peaks behind both answers are the same.
+ * counts and history peaks behind both answers are the same. A span's surprise (a log-gamma)
+ * is worked out only for a span past the count guards: at an ordinary second none is.
  */
 export class RiseSpans {
-  private readonly spans: { evidence: RiseEvidence; peak: number | undefined }[] = [];
+  private readonly spans: { counted: SpanCount; evidence: RiseEvidence | undefined; peak: number | undefined }[] = [];
   private readonly nowBucket: number;
   private readonly historyFrom: number;
   private readonly historyTo: number;
@@ -56,7 +60,7 @@ export class RiseSpans {
     const starts = TRAILING_SPANS.map((span) => this.nowBucket - span + 1);
     if (query.deploy !== null) starts.push(bucketOf(query.deploy.at, thresholds.bucketMs));
     for (const fromBucket of new Set(starts)) {
-      this.spans.push({ evidence: testSpan(series, fromBucket, this.nowBucket, now, baseline.rate, thresholds.bucketMs), peak: undefined });
+      this.spans.push({ counted: countSpan(series, fromBucket, this.nowBucket, now, baseline.rate, thresholds.bucketMs), evidence: undefined, peak: undefined });
     }
   }
 
@@ -65,22 +69,21 @@ export class RiseSpans {
     const { series, thresholds } = this.query;
     let best: RiseEvidence | null = null;
     for (const span of this.spans) {
-      const evidence = span.evidence;
-      if (evidence.count < minCount || evidence.count < thresholds.minRatio * evidence.expected) continue;
+      const { count, expected, fromBucket } = span.counted;
+      if (count < minCount || count < thresholds.minRatio * expected) continue;
+      const evidence = (span.evidence ??= { ...span.counted, surprise: poissonSurprise(count, expected) });
       if (best !== null && evidence.surprise <= best.surprise) continue;
-      span.peak ??= peakSum(series, Math.max(this.historyFrom, 0), this.historyTo, this.nowBucket - evidence.fromBucket + 1);
-      if (evidence.count <= thresholds.peakTolerance * span.peak) continue;
+      span.peak ??= peakSum(series, Math.max(this.historyFrom, 0), this.historyTo, this.nowBucket - fromBucket + 1);
+      if (count <= thresholds.peakTolerance * span.peak) continue;
       best = evidence;
     }
     return best;
   }
 }
 
-function testSpan(series: BucketSeries, fromBucket: number, nowBucket: number, now: number, rate: number, bucketMs: number): RiseEvidence {
+function countSpan(series: BucketSeries, fromBucket: number, nowBucket: number, now: number, rate: number, bucketMs: number): SpanCount {
   const spanMs = Math.max(MIN_SPAN_MS, now - fromBucket * bucketMs);
-  const count = series.sum(fromBucket, nowBucket + 1);
-  const expected = rate * spanMs;
-  return { fromBucket, spanMs, count, expected, surprise: poissonSurprise(count, expected) };
+  return { fromBucket, spanMs, count: series.sum(fromBucket, nowBucket + 1), expected: rate * spanMs };
 }
 
 /**
@@ -114,8 +117,8 @@ export function findOnset(series: BucketSeries, evidence: RiseEvidence, now: num
 export function stillGoing(series: BucketSeries, now: number, rate: number, thresholds: Thresholds): boolean {
   const nowBucket = bucketOf(now, thresholds.bucketMs);
   const fromBucket = bucketOf(now - thresholds.quietMs, thresholds.bucketMs) + 1;
-  const span = testSpan(series, fromBucket, nowBucket, now, rate, thresholds.bucketMs);
-  return span.count > span.expected && span.surprise >= surpriseOf(thresholds.continueP);
+  const { count, expected } = countSpan(series, fromBucket, nowBucket, now, rate, thresholds.bucketMs);
+  return count > expected && poissonSurprise(count, expected) >= surpriseOf(thresholds.continueP);
 }
 
 /** A signature's run of significantly-above-baseline activity. */

@@ -49,7 +49,12 @@ export class SignatureState {
   lastSeen: number;
   private readonly fingerprintTelling = new Map<string, Telling>();
   private firstSample: string | undefined;
+  /** The latest samples after the first, a ring: `nextSample` is where the next one goes (the oldest once full). */
   private readonly latestSamples: string[] = [];
+  private nextSample = 0;
+  /** The host of the last record and its entry: a batch from one file is one host's lines in a row. */
+  private lastHost: string | undefined;
+  private lastHostActivity: HostActivity | undefined;
   /** Per value position: the value every line so far had there, or null once two differed. */
   private common: (string | null)[] | undefined;
   private readonly slots: (SlotTrend | undefined)[] = [];
@@ -91,7 +96,9 @@ export class SignatureState {
   /** The first sample and the latest ones, oldest first, at most `count`. */
   samples(count: number): string[] {
     if (this.firstSample === undefined || count <= 0) return [];
-    const latest = count > 1 ? this.latestSamples.slice(-(count - 1)) : [];
+    const ring = this.latestSamples;
+    const inOrder = ring.length < this.limits.samples - 1 ? ring : [...ring.slice(this.nextSample), ...ring.slice(0, this.nextSample)];
+    const latest = count > 1 ? inOrder.slice(-(count - 1)) : [];
     return [this.firstSample, ...latest];
   }
 
@@ -114,7 +121,12 @@ export class SignatureState {
   }
 
   private addHost(host: string, bucket: number, at: number): void {
-    const activity = this.hosts.get(host) ?? this.newHostActivity(host, at);
+    let activity = this.lastHostActivity;
+    if (host !== this.lastHost || activity === undefined) {
+      activity = this.hosts.get(host) ?? this.newHostActivity(host, at);
+      this.lastHost = host;
+      this.lastHostActivity = activity;
+    }
     activity.series.add(bucket, at);
     if (at > activity.lastAt) activity.lastAt = at;
   }
@@ -135,8 +147,10 @@ export class SignatureState {
       this.firstSample = message;
       return;
     }
-    this.latestSamples.push(message);
-    if (this.latestSamples.length > Math.max(0, this.limits.samples - 1)) this.latestSamples.shift();
+    const room = this.limits.samples - 1;
+    if (room <= 0) return;
+    this.latestSamples[this.nextSample] = message;
+    this.nextSample = (this.nextSample + 1) % room;
   }
 
   private foldCommon(values: readonly string[]): void {
