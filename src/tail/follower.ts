@@ -15,7 +15,7 @@ import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
 import { findSinceOffset, type LineTime } from './since.js';
-import { rotatedSiblingsSince, SeenHeads, type RotatedSibling } from './rotated-siblings.js';
+import { rotatedBasesOf, rotatedSiblingsSince, SeenHeads, type RotatedSibling } from './rotated-siblings.js';
 import { checkpointOf, identityKey, resumeOffset, type FileCheckpoint, type ResumePoints } from './state.js';
 import type { LineBatch, SourceCounters } from './types.js';
 
@@ -142,6 +142,11 @@ export class FileFollower {
   private readonly lastBound = new Map<string, { key: string; openedTime: number }>();
   /** First bytes of what was read, per log: a rotated copy of something read is not a skipped generation. */
   private readonly seenHeads = new SeenHeads();
+  /**
+   * Paths a pattern names that hold a rotated copy of bytes read (a glob such as `app.log*` names
+   * copytruncate's `app.log.1`), with the file's identity: not followed as files of their own.
+   */
+  private readonly copies = new Map<string, string>();
   /** Searches for skipped generations under way, by path (see `lookForSkippedGenerations`). */
   private readonly generationSearches = new Map<string, Promise<void>>();
   /** Paths to follow (absolute → as matched). Bounded: a glob match that vanished is forgotten. */
@@ -473,6 +478,7 @@ export class FileFollower {
       stats = await stat(absolute);
     } catch (error) {
       this.unbind(absolute);
+      this.copies.delete(absolute);
       if (isGone(error)) {
         this.warned.delete(`open:${absolute}`);
         if (!this.pinned.has(absolute)) this.known.delete(absolute);
@@ -496,6 +502,7 @@ export class FileFollower {
     this.unbind(absolute);
     const previous = this.lastBound.get(absolute);
     const alreadyOpen = this.tails.get(key);
+    if (alreadyOpen === undefined && mode === 'discovered' && (await this.isRotatedCopy(absolute, key))) return;
     const tail = alreadyOpen ?? (await this.openTail(absolute, display, mode));
     if (tail !== undefined) this.bind(absolute, display, tail);
     if (previous !== undefined && previous.key !== key) this.lookForSkippedGenerations(absolute, display, previous.openedTime);
@@ -505,6 +512,28 @@ export class FileFollower {
       tail.dirty = false;
       await this.readTurn(tail);
     }
+  }
+
+  /**
+   * Whether a file that appeared under a rotated name of a followed log (`app.log.1` beside
+   * `app.log`) begins with bytes already read from that log: a copytruncate copy, which is not
+   * read again as a file of its own (what only the copy holds is read from it when the log's
+   * truncation shows: `readRestFromCopy`). A copy still being written, whose few bytes so far
+   * begin such a head, is left until it has more; its next change brings it back here.
+   */
+  private async isRotatedCopy(absolute: string, key: string): Promise<boolean> {
+    if (this.copies.get(absolute) === key) return true;
+    this.copies.delete(absolute);
+    const logs = rotatedBasesOf(absolute).flatMap((base) => this.bindings.get(base) ?? []);
+    if (logs.length === 0) return false;
+    const head = (await withFile(absolute, Buffer.alloc(0), (handle) => readHead(handle, HEAD_CHECK_BYTES))).toString('latin1');
+    // A log's own head counts while shorter than HEAD_CHECK_BYTES too (only whole heads are remembered).
+    const heads = logs.flatMap((tail) => [tail.head.toString('latin1'), ...this.seenHeads.of(tail.display)]);
+    if (head.length > 0 && heads.includes(head)) {
+      this.copies.set(absolute, key);
+      return true;
+    }
+    return head.length < HEAD_CHECK_BYTES && heads.some((read) => read.length > head.length && read.startsWith(head));
   }
 
   /**
@@ -740,7 +769,8 @@ export class FileFollower {
     for (const absolute of new Set([...tail.boundTo, tail.openedAt])) {
       for (const sibling of await rotatedSiblingsSince(absolute, tail.openedTime)) {
         if (this.closed) return false;
-        if (sibling.stats.size < tail.offset || this.isFollowed(sibling)) continue;
+        // A copy a pattern names too is not read on its own (`isRotatedCopy`): its rest is read here.
+        if (sibling.stats.size < tail.offset || this.tails.has(identity(sibling.stats))) continue;
         if (!(await withFile(sibling.absolute, false, (handle) => holdsBytesReadFrom(handle, tail)))) continue;
         const copy = await this.openTail(sibling.absolute, tail.display, { at: from });
         if (copy === undefined) continue;

@@ -10,7 +10,8 @@
  *   was opened, whose first bytes are none already read, is such a generation.
  * - A copytruncate copy. Lines written after the follower's last read and before the truncation
  *   are gone from the file, but they are in the copy: a sibling whose first bytes and the bytes
- *   before the follower's offset are those it read holds them past that offset.
+ *   before the follower's offset are those it read holds them past that offset. When a glob names
+ *   the rotated files too (`app.log*`), such a copy is not read again as a file of its own.
  */
 import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -61,6 +62,21 @@ export async function rotatedSiblingsSince(absolute: string, since: number): Pro
   return found.sort((a, b) => a.stats.mtimeMs - b.stats.mtimeMs);
 }
 
+/**
+ * The paths `absolute` is a rotated name of (`app.log.1` → `app.log`; `app.log-2026.11.24` →
+ * `app.log` and `app.log-2026.11`): the inverse of the naming rule above, longest base last.
+ */
+export function rotatedBasesOf(absolute: string): string[] {
+  const directory = path.dirname(absolute);
+  const name = path.basename(absolute);
+  const bases: string[] = [];
+  for (let at = 1; at < name.length - 1; at++) {
+    const base = name.slice(0, at);
+    if (isRotatedName(name, base)) bases.push(path.join(directory, base));
+  }
+  return bases;
+}
+
 function isRotatedName(name: string, base: string): boolean {
   return name.length > base.length + 1
     && name.startsWith(base)
@@ -97,5 +113,10 @@ export class SeenHeads {
 
   has(log: string, head: Buffer): boolean {
     return head.length > 0 && (this.byLog.get(log)?.includes(head.toString('latin1')) ?? false);
+  }
+
+  /** The first bytes remembered for `log`, as latin1 text. */
+  of(log: string): readonly string[] {
+    return this.byLog.get(log) ?? [];
   }
 }

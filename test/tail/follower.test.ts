@@ -299,6 +299,68 @@ describe('FileFollower rotation and truncation', () => {
     expect(multiset(seen.lines())).toEqual(multiset([...before, 'partial-start', ...raced, ...after]));
   });
 
+  describe.each([
+    { mode: 'events', usePolling: false },
+    { mode: 'polling', usePolling: true },
+  ])('A6g: a glob that also names the rotated copies (app.log*), $mode', ({ usePolling }) => {
+    /** `app.log` held open for appending, followed through `app.log*` from its start. */
+    async function followGlobbedLog(): Promise<{ log: string; writer: number; follower: FileFollower; seen: Collector }> {
+      const dir = await tempDir();
+      const log = path.join(dir, 'app.log');
+      const writer = openSync(log, 'a');
+      const { follower, seen } = await follow({ patterns: [`${log}*`], start: 'beginning', rotateWaitMs: 200, usePolling });
+      return { log, writer, follower, seen };
+    }
+
+    /** Lines already counted would come again some time after the copy appeared: give that time, then compare. */
+    async function expectNoMoreThan(seen: Collector, written: string[]): Promise<void> {
+      await expectSeenExactly(seen, written);
+      await delay(usePolling ? 1500 : 600);
+      expect(multiset(seen.lines())).toEqual(multiset(written));
+    }
+
+    it('a copytruncate copy of what was read is not read again as a file of its own', async () => {
+      const { log, writer, follower, seen } = await followGlobbedLog();
+      const before = numbered('before-', 5);
+      writeSync(writer, asText(before));
+      await expectSeenExactly(seen, before);
+      await waitUntil(() => caughtUp(follower, log), 'caught up');
+      copyFileSync(log, `${log}.1`);
+      truncateSync(log, 0);
+      const after = numbered('after-', 3);
+      writeSync(writer, asText(after));
+      closeSync(writer);
+      await expectNoMoreThan(seen, [...before, ...after]);
+    });
+
+    it('racing the writer: what only the copy holds is read from it, once', async () => {
+      const { log, writer, follower, seen } = await followGlobbedLog();
+      const before = numbered(`before-${'x'.repeat(40)}-`, 3);
+      writeSync(writer, asText(before));
+      await expectSeenExactly(seen, before);
+      await waitUntil(() => caughtUp(follower, log), 'caught up');
+      const raced = numbered('raced-', 3);
+      writeSync(writer, asText(raced));
+      copyFileSync(log, `${log}.1`);
+      truncateSync(log, 0);
+      const after = numbered('after-', 2);
+      writeSync(writer, asText(after));
+      closeSync(writer);
+      await expectNoMoreThan(seen, [...before, ...raced, ...after]);
+    });
+
+    it('a new generation under a rotated name (nothing of it read) is read from its start', async () => {
+      const { log, writer, seen } = await followGlobbedLog();
+      const before = numbered('before-', 2);
+      writeSync(writer, asText(before));
+      closeSync(writer);
+      await expectSeenExactly(seen, before);
+      const other = numbered('other-generation-', 4);
+      writeFileSync(`${log}.2`, asText(other));
+      await expectNoMoreThan(seen, [...before, ...other]);
+    });
+  });
+
   it('A7: copytruncate under a writer without O_APPEND: the NUL hole is skipped and counted', async () => {
     const dir = await tempDir();
     const log = path.join(dir, 'app.log');

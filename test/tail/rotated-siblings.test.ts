@@ -1,7 +1,7 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rotatedSiblingsSince, SeenHeads } from '../../src/tail/rotated-siblings.js';
+import { rotatedBasesOf, rotatedSiblingsSince, SeenHeads } from '../../src/tail/rotated-siblings.js';
 import { makeTempDir } from './helpers.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -27,6 +27,16 @@ describe('rotatedSiblingsSince', () => {
     const found = await rotatedSiblingsSince(log, at(0).getTime());
     expect(found.map((sibling) => path.basename(sibling.absolute))).toEqual(['app.log-20261124', 'app.log.2026-11-23_1', 'app.log.1']);
     expect(await rotatedSiblingsSince(path.join(dir, 'gone', 'app.log'), 0)).toEqual([]);
+  });
+});
+
+describe('rotatedBasesOf', () => {
+  it('names the logs a path is a rotated name of, by the same rule as rotatedSiblingsSince', () => {
+    const bases = (name: string) => rotatedBasesOf(path.join('/var/log', name)).map((base) => path.basename(base));
+    expect(bases('app.log.1')).toEqual(['app.log']);
+    expect(bases('app.log-20261124')).toEqual(['app.log']);
+    expect(bases('app.log.2026-11-23_1')).toEqual(['app.log', 'app.log.2026', 'app.log.2026-11', 'app.log.2026-11-23']);
+    for (const name of ['app.log', 'app.log.2.gz', 'app.log.lock', 'app.log-backup', '.1']) expect(bases(name)).toEqual([]);
   });
 });
 
