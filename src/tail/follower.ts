@@ -15,6 +15,7 @@ import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
 import { findSinceOffset, type LineTime } from './since.js';
+import { COMPRESSION_MAGIC_BYTES, compressionOf } from './compressed.js';
 import { rotatedBasesOf, rotatedSiblingsSince, SeenHeads, type RotatedSibling } from './rotated-siblings.js';
 import { checkpointOf, identityKey, resumeOffset, type FileCheckpoint, type ResumePoints } from './state.js';
 import type { LineBatch, SourceCounters } from './types.js';
@@ -122,6 +123,8 @@ interface Tail {
   committed: number;
   /** Lines ending at or before this offset were perhaps consumed by a run that did not stop cleanly. */
   replayUntil: number;
+  /** The file's compression format (then it is not read), null when it is text; undefined until its first bytes tell. */
+  compression: string | null | undefined;
 }
 
 /** Where a file opened starts: as a file present at start, as one appearing later (0), or at an offset. */
@@ -644,6 +647,7 @@ export class FileFollower {
       lineBoundary: offset,
       committed: offset,
       replayUntil: offset > 0 ? this.options.resume?.highWater.get(key) ?? 0 : 0,
+      compression: undefined,
     };
     // Bytes before a start offset were skipped on purpose: a copy of them is no skipped generation either.
     if (tail.head.length === HEAD_CHECK_BYTES) this.seenHeads.add(tail.display, tail.head);
@@ -692,6 +696,7 @@ export class FileFollower {
   /** Reads up to the per-turn budget from the offset; true when more is waiting. */
   private async readSome(tail: Tail): Promise<boolean> {
     const stats = await tail.handle.stat();
+    if (await this.isCompressed(tail, stats.size)) return false;
     const touched = stats.size > tail.offset || (stats.size === tail.offset && stats.mtimeMs !== tail.mtimeMs);
     tail.size = stats.size;
     tail.mtimeMs = stats.mtimeMs;
@@ -741,6 +746,23 @@ export class FileFollower {
   }
 
   /**
+   * Whether the file is compressed (a glob naming `app.log.2.gz`): then it is never read, and a
+   * warning says so once (counted in `errors`). Told by its first bytes, once there are enough.
+   */
+  private async isCompressed(tail: Tail, size: number): Promise<boolean> {
+    if (tail.compression === undefined && size > 0) {
+      const start = Buffer.alloc(Math.min(size, COMPRESSION_MAGIC_BYTES));
+      const { bytesRead } = await tail.handle.read(start, 0, start.length, 0);
+      tail.compression = compressionOf(start.subarray(0, bytesRead));
+      if (typeof tail.compression === 'string') {
+        this.warn(`${tail.display}: ${tail.compression}-compressed, not text; skipped (leave compressed files out of the pattern, e.g. 'app.log' or 'app.log.[0-9]')`);
+      }
+    }
+    // Undecided (a few bytes that begin some format's magic): not read until there are enough.
+    return tail.compression !== null;
+  }
+
+  /**
    * Truncated (copytruncate) or rewritten: start over. The held partial line belonged to the old
    * content: emitted, unless `partialReadElsewhere` (a copy of the old content was read from its start).
    */
@@ -755,6 +777,7 @@ export class FileFollower {
     tail.replayUntil = 0;
     tail.marker = Buffer.alloc(0);
     tail.head = Buffer.alloc(0);
+    tail.compression = undefined;
   }
 
   /**

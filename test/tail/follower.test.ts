@@ -15,6 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -347,6 +348,21 @@ describe('FileFollower rotation and truncation', () => {
       writeSync(writer, asText(after));
       closeSync(writer);
       await expectNoMoreThan(seen, [...before, ...raced, ...after]);
+    });
+
+    it('compressed rotated files (app.log.2.gz) are not read as text: a warning each, counted', async () => {
+      const dir = await tempDir();
+      const log = path.join(dir, 'app.log');
+      const old = numbered('old-', 3);
+      writeFileSync(`${log}.3.gz`, gzipSync(asText(old)));
+      const { follower, seen, warnings } = await follow({ patterns: [`${log}*`], start: 'beginning', usePolling });
+      const lines = numbered('line-', 3);
+      appendFileSync(log, asText(lines));
+      writeFileSync(`${log}.2.gz`, gzipSync(asText(old)));
+      await waitUntil(() => warnings.length >= 2, 'a warning for each compressed file');
+      await expectNoMoreThan(seen, lines);
+      expect(warnings.every((warning) => /app\.log\.[23]\.gz: gzip-compressed, not text; skipped/.test(warning))).toBe(true);
+      expect(follower.counters().errors).toBe(2);
     });
 
     it('a new generation under a rotated name (nothing of it read) is read from its start', async () => {
