@@ -7,6 +7,7 @@ import type { LineBatch } from '../tail/types.js';
 import { MultilineJoiner, type FlushedRecord } from '../tail/multiline.js';
 import { createFingerprinter } from '../detect/fingerprint.js';
 import { parseHeader } from './parse-header.js';
+import { containerText, readContainerLine } from './formats/container.js';
 import type { ParsedHeader, SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
 
@@ -75,7 +76,8 @@ export class RecordPath {
 
   /** The time a record starting with `first` gets (as `sign` gives it, without counting anything). */
   readonly timeOf = (first: string, arrivedAt: number): number => {
-    const at = parseHeader(first, arrivedAt, this.zone).at;
+    const envelope = readContainerLine(first);
+    const at = parseHeader(envelope?.text ?? first, arrivedAt, this.zone).at ?? envelope?.at;
     return at === undefined || this.isAhead(at, arrivedAt) ? arrivedAt : at;
   };
 
@@ -100,16 +102,20 @@ export class RecordPath {
 
   /** `arrivedAt`: when the record's first line was read — its event time if the line has none. */
   private sign(source: string, first: string, continuation: string[] | undefined, arrivedAt: number): SignedRecord {
-    const header = parseHeader(first, arrivedAt, this.zone);
-    const message = continuation === undefined ? header.message : `${header.message}\n${continuation.join('\n')}`;
+    // A container runtime's envelope (formats/container.ts): the line inside is the record, and its time stands in for a missing one.
+    const envelope = readContainerLine(first);
+    const text = envelope?.text ?? first;
+    const header = parseHeader(text, arrivedAt, this.zone);
+    const at = header.at ?? envelope?.at;
+    const rest = continuation === undefined ? undefined : envelope === undefined ? continuation : continuation.map(containerText);
     return {
-      at: header.at === undefined ? arrivedAt : this.checkedTime(source, header.at, arrivedAt),
-      timeFromLine: header.at !== undefined,
+      at: at === undefined ? arrivedAt : this.checkedTime(source, at, arrivedAt),
+      timeFromLine: at !== undefined,
       level: header.level ?? 'error',
       host: this.hosts.get(source) ?? header.host ?? this.localHost,
       source,
-      message,
-      fingerprint: this.signMessage(first, header),
+      message: rest === undefined ? header.message : `${header.message}\n${rest.join('\n')}`,
+      fingerprint: this.signMessage(text, header),
     };
   }
 

@@ -10,6 +10,7 @@
  * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
  */
 
+import { containerText } from '../pipeline/formats/container.js';
 import { readMonthName } from '../pipeline/formats/time.js';
 
 /** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
@@ -83,16 +84,18 @@ export class MultilineJoiner {
     const known = this.pending.get(source);
     let state = known;
     for (const line of lines) {
+      // Lines are kept as read; what decides is the line the application wrote (formats/container.ts).
+      const text = containerText(line);
       if (state === undefined) {
-        state = startRecord(line, arrivedAt);
+        state = startRecord(line, text, arrivedAt);
         continue;
       }
-      const next = nextLineKind(state, line);
+      const next = nextLineKind(state, text);
       if (next === LineKind.Continues) {
-        this.append(state, line);
+        this.append(state, line, text);
       } else {
         sink(state.first, state.continuation, state.firstArrivedAt);
-        restartRecord(state, line, arrivedAt, next === LineKind.StartsHeaded);
+        restartRecord(state, line, text, arrivedAt, next === LineKind.StartsHeaded);
       }
     }
     state!.lastArrivedAt = arrivedAt;
@@ -128,9 +131,9 @@ export class MultilineJoiner {
     return [...this.pending.keys()].map((source) => this.flushSource(source)!);
   }
 
-  private append(state: SourceState, line: string): void {
-    if (startsTraceback(line)) state.inTraceback = true;
-    else if (state.inTraceback && !startsWithSpace(line) && line.length > 0) state.inTraceback = false;
+  private append(state: SourceState, line: string, text: string): void {
+    if (startsTraceback(text)) state.inTraceback = true;
+    else if (state.inTraceback && !startsWithSpace(text) && text.length > 0) state.inTraceback = false;
     const kept = 1 + (state.continuation?.length ?? 0);
     if (kept >= this.maxLines) this.dropped++;
     else if (state.continuation === undefined) state.continuation = [line];
@@ -142,17 +145,18 @@ function linesOf(first: string, continuation: string[] | undefined): string[] {
   return continuation === undefined ? [first] : [first, ...continuation];
 }
 
-function startRecord(line: string, arrivedAt: number): SourceState {
-  return { first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(line), inTraceback: startsTraceback(line), time: undefined };
+/** `text`: what the line says (`line` itself unless a container runtime wrapped it). */
+function startRecord(line: string, text: string, arrivedAt: number): SourceState {
+  return { first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(text), inTraceback: startsTraceback(text), time: undefined };
 }
 
-/** The source's state now holds a record that `line` starts; `headed`: whether the line carries a header. */
-function restartRecord(state: SourceState, line: string, arrivedAt: number, headed: boolean): void {
+/** The source's state now holds a record that `line` (saying `text`) starts; `headed`: whether the text carries a header. */
+function restartRecord(state: SourceState, line: string, text: string, arrivedAt: number, headed: boolean): void {
   state.first = line;
   state.continuation = undefined;
   state.firstArrivedAt = arrivedAt;
   state.headed = headed;
-  state.inTraceback = startsTraceback(line);
+  state.inTraceback = startsTraceback(text);
   state.time = undefined;
 }
 

@@ -31,6 +31,23 @@ describe('logwatch fingerprint', () => {
     expect(out[1]!.id).not.toBe(out[2]!.id);
   });
 
+  it('reads container logs (Docker json-file, CRI) as the lines inside: the same records and ids', async () => {
+    const lines = LOG.trimEnd().split('\n');
+    const time = (i: number) => `2026-11-23T14:03:${String(10 + i).padStart(2, '0')}.123456789Z`;
+    const wrapped = {
+      docker: lines.map((line, i) => JSON.stringify({ log: `${line}\n`, stream: 'stderr', time: time(i) })),
+      cri: lines.map((line, i) => `${time(i)} stderr F ${line}`),
+    };
+    const plain = rows((await runCli(['fingerprint', '-'], { input: LOG })).stdout);
+    for (const [name, wrappedLines] of Object.entries(wrapped)) {
+      const file = path.join(tempDir(), `${name}.log`);
+      writeFileSync(file, `${wrappedLines.join('\n')}\n`);
+      const result = await runCli(['fingerprint', file]);
+      expect(result.code, name).toBe(0);
+      expect(rows(result.stdout), name).toEqual(plain);
+    }
+  });
+
   it('gives the same ids in two separate processes, and from stdin', async () => {
     const file = path.join(tempDir(), 'php_errors.log');
     writeFileSync(file, LOG);

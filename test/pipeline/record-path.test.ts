@@ -32,3 +32,33 @@ describe('RecordPath', () => {
     expect(path.ahead).toBe(0);
   });
 });
+
+describe('RecordPath on container logs', () => {
+  const docker = (log: string, time: string) => JSON.stringify({ log: `${log}\n`, stream: 'stderr', time });
+  const cri = (text: string, time: string) => `${time} stderr F ${text}`;
+  const trace = ['PHP Fatal error:  Uncaught Exception: boom in /var/www/x.php:3', 'Stack trace:', '#0 {main}', '  thrown in /var/www/x.php on line 3'];
+
+  it.each([
+    ['Docker json-file', docker],
+    ['CRI', cri],
+  ])('%s: a stack trace written line by line is one record, at the runtime time, signed as the line inside', (_, wrap) => {
+    const path = new RecordPath({ localHost: 'here' });
+    const lines = [...trace.map((text, i) => wrap(text, `2026-11-24T09:59:0${i}.5Z`)), wrap('PHP Warning:  later in /var/www/y.php on line 9', '2026-11-24T09:59:30Z')];
+    const records = [...path.push({ source: 'c.log', host: 'pod-1', lines, arrivedAt: ARRIVED }), ...path.flushAll()];
+    expect(records.map((r) => [r.at, r.timeFromLine, r.level, r.message])).toEqual([
+      [Date.parse('2026-11-24T09:59:00.500Z'), true, 'fatal', trace.join('\n').replace('PHP Fatal error:  ', '')],
+      [Date.parse('2026-11-24T09:59:30Z'), true, 'warning', 'later in /var/www/y.php on line 9'],
+    ]);
+    const unwrapped = new RecordPath({ localHost: 'here' });
+    const [plain] = [...unwrapped.push({ source: 'p.log', host: 'pod-1', lines: trace, arrivedAt: ARRIVED }), ...unwrapped.flushAll()];
+    expect(records[0]!.fingerprint).toEqual(plain!.fingerprint);
+  });
+
+  it("prefers the application's own time to the runtime's, and the runtime's to arrival", () => {
+    const path = new RecordPath({ localHost: 'here' });
+    const lines = [docker('[24-Nov-2026 09:00:00 UTC] PHP Warning:  own time', '2026-11-24T09:59:00Z')];
+    const [record] = [...path.push({ source: 'c.log', host: 'h', lines, arrivedAt: ARRIVED }), ...path.flushAll()];
+    expect(record!.at).toBe(Date.parse('2026-11-24T09:00:00Z'));
+    expect(path.timeOf(docker('PHP Notice:  no time of its own', '2026-11-24T09:59:00Z'), ARRIVED)).toBe(Date.parse('2026-11-24T09:59:00Z'));
+  });
+});
