@@ -199,6 +199,22 @@ describe('ISO-8601-prefixed lines', () => {
     expect(parseHeader('2026-11-24 01:05:25 ERROR x', REFERENCE, 'Europe/Berlin').at).toBe(at('2026-11-24T00:05:25Z'));
   });
 
+  it('reads a level written as a header field a few tokens in (logback, Python logging, PostgreSQL), leaving the message as it is', () => {
+    const t = at('2026-11-24T01:05:25.123Z');
+    checkRows([
+      { line: '2026-11-24 01:05:25.123 [main] ERROR c.e.Checkout - boom', at: t, level: 'error', message: '[main] ERROR c.e.Checkout - boom' },
+      { line: '2026-11-24 01:05:25,123 - shop.db - INFO - connected', at: t, level: 'info', message: '- shop.db - INFO - connected' },
+      { line: '2026-11-24 01:05:25,123 - shop.db - CRITICAL - gone', at: t, level: 'fatal', message: '- shop.db - CRITICAL - gone' },
+      { line: '2026-11-24 01:05:25.123 UTC [1234] ERROR:  duplicate key', at: t, level: 'error', message: 'UTC [1234] ERROR:  duplicate key' },
+      { line: '2026-11-24 01:05:25.123 UTC [1234] user@db <WARNING> x', at: t, level: 'warning', message: 'UTC [1234] user@db <WARNING> x' },
+      // Not a level field: lower-case words are message words, and a level too far in is message text.
+      { line: '2026-11-24 01:05:25.123 Cache info updated', at: t, level: undefined, message: 'Cache info updated' },
+      { line: '2026-11-24 01:05:25.123 worker error: boom', at: t, level: undefined, message: 'worker error: boom' },
+      { line: '2026-11-24 01:05:25.123 a b c d e ERROR', at: t, level: undefined, message: 'a b c d e ERROR' },
+      { line: '2026-11-24 01:05:25.123 GET /api/ERROR 500', at: t, level: undefined, message: 'GET /api/ERROR 500' },
+    ]);
+  });
+
   it('is not fooled by a date-like start that is not a time', () => {
     checkRows([
       { line: '2026-11-24 was a Tuesday', at: undefined, level: undefined, message: '2026-11-24 was a Tuesday' },

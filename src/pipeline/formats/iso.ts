@@ -3,7 +3,7 @@
  * Monolog/Laravel's bracketed form, plus the parsers for the two line shapes led by one.
  */
 import type { ParsedHeader } from '../record.js';
-import { readLevelToken, skipSpaces } from './level.js';
+import { findLevelField, readLevelToken, skipSpaces } from './level.js';
 import { isDigit, readDigits, resolveZone, startsWithStamp, UTC, wallClockMs, wallToUtc, type Zone } from './time.js';
 
 /** Where `scanIsoTime` puts the instant it read (reused, so the hot path allocates nothing). */
@@ -110,6 +110,6 @@ function endsToken(line: string, index: number): boolean {
 
 function headerAfterTime(line: string, messageStart: number, at: number | undefined): ParsedHeader {
   const token = readLevelToken(line, messageStart);
-  if (token === undefined) return { at, level: undefined, message: line.slice(messageStart), messageStart, host: undefined };
+  if (token === undefined) return { at, level: findLevelField(line, messageStart), message: line.slice(messageStart), messageStart, host: undefined };
   return { at, level: token.level, message: line.slice(token.messageStart), messageStart: token.messageStart, host: undefined };
 }

@@ -123,6 +123,50 @@ export function readLevelToken(text: string, start: number): { level: Level; mes
   return { level, messageStart: skipSeparators(text, end) };
 }
 
+/** Header fields looked through for a level after the first (`UTC [1234] ERROR:`, `- app.db - ERROR -`). */
+const LEVEL_FIELDS_SCANNED = 5;
+
+/**
+ * A level written as a header field a few tokens after the time, where the formats that do not
+ * put it first have it: logback's `[main] ERROR …`, Python's `- name - ERROR - …`, PostgreSQL's
+ * `UTC [1234] ERROR:  …`. Only an UPPER-case level word, bare or in `[]`, `()` or `<>`, perhaps
+ * with a `:` after it, counts: `Cache info updated` is a message, not an info line. The message
+ * is left as it is (only the level is read), so signatures are the same with or without it.
+ */
+export function findLevelField(text: string, start: number): Level | undefined {
+  let from = start;
+  for (let token = 0; token < LEVEL_FIELDS_SCANNED && from < text.length; token++) {
+    let end = text.indexOf(' ', from);
+    if (end < 0) end = text.length;
+    const level = upperLevelWord(text, from, end);
+    if (level !== undefined) return level;
+    from = skipSpaces(text, end);
+  }
+  return undefined;
+}
+
+function upperLevelWord(text: string, start: number, end: number): Level | undefined {
+  let from = start;
+  let to = end;
+  if (isOpening(text.charCodeAt(from))) from++;
+  while (to > from && (isClosing(text.charCodeAt(to - 1)) || text.charCodeAt(to - 1) === 58 /* : */)) to--;
+  if (to - from < 3 || to - from > LONGEST_WORD) return undefined;
+  for (let i = from; i < to; i++) if (!isUpper(text.charCodeAt(i))) return undefined;
+  return LEVEL_BY_WORD.get(text.slice(from, to));
+}
+
+function isOpening(code: number): boolean {
+  return code === 91 /* [ */ || code === 40 /* ( */ || code === 60 /* < */;
+}
+
+function isClosing(code: number): boolean {
+  return code === 93 /* ] */ || code === 41 /* ) */ || code === 62 /* > */;
+}
+
+function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
 function isTokenTrailer(code: number): boolean {
   return code === 93 /* ] */ || code === 58 /* : */ || code === 44 /* , */;
 }
