@@ -31,6 +31,8 @@ const MERGE_SIMILARITY = 0.5;
 interface Cluster {
   readonly id: string;
   tokens: string[];
+  /** `traitsOf` each token, kept with `tokens`: merge tests read them for every candidate of every new template. */
+  traits: Uint8Array;
   template: string;
   /** Bumped when the template gains a `<*>`, so cached value plans know to refresh. */
   version: number;
@@ -62,8 +64,12 @@ export class SignatureCatalog {
   private readonly maxCachedTemplates: number;
   /** Live clusters by id. */
   private readonly clusters = new Map<string, Cluster>();
-  /** Live clusters by token count: merge candidates for a new template. */
-  private readonly byLength = new Map<number, Cluster[]>();
+  /**
+   * Clusters by token count, in creation order: merge candidates for a new template. An evicted
+   * cluster stays until a compaction (`dropEvicted`): taking it out at once moved the whole list
+   * on every eviction, which a flood of distinct messages does per line.
+   */
+  private readonly byLength = new Map<number, CandidateList>();
   /** Exact template → its cluster, bounded by `maxCachedTemplates` (oldest forgotten first). */
   private readonly known = new Map<string, KnownTemplate>();
   /** Templates in the order they were learned: which to forget first. */
@@ -73,6 +79,7 @@ export class SignatureCatalog {
    * (a requeued cluster leaves a stale entry behind, skipped when it reaches the head).
    */
   private readonly useOrder = new Fifo<{ cluster: Cluster; queuedAt: number }>();
+  private readonly tokens = new TokenPool();
   private tick = 0;
   private evictedCount = 0;
   /** Uses after which a cluster moves again in the eviction order: LRU up to a quarter of the cap. */
@@ -144,8 +151,9 @@ export class SignatureCatalog {
   }
 
   private learn(fp: TemplateIdentity): KnownTemplate {
-    const tokens = fp.template.split(' ');
-    const cluster = this.bestMatch(fp.id, tokens) ?? this.open(fp.id, tokens);
+    const tokens = this.tokens.intern(fp.template.split(' '));
+    const traits = tokenTraits(tokens);
+    const cluster = this.bestMatch(fp.id, tokens, traits) ?? this.open(fp.id, tokens, traits);
     widen(cluster, tokens);
     if (this.known.size >= this.maxCachedTemplates) this.forgetOldestTemplate();
     const known: KnownTemplate = { cluster, tokens, version: -1, widened: null, widenSteps: [], ownCluster: false };
@@ -155,17 +163,20 @@ export class SignatureCatalog {
   }
 
   /** The cluster this template joins: its own (if it formed one), else the most similar mergeable one. */
-  private bestMatch(id: string, tokens: string[]): Cluster | undefined {
+  private bestMatch(id: string, tokens: string[], traits: Uint8Array): Cluster | undefined {
     const own = this.clusters.get(id);
     if (own !== undefined && own.tokens.length === tokens.length) return own;
     let best: Cluster | undefined;
     let bestScore = MERGE_SIMILARITY;
-    const sameLength = this.byLength.get(tokens.length) ?? [];
-    // Like Drain's max_children: only the most recent candidates are compared, so a flood of
+    const sameLength = this.byLength.get(tokens.length)?.clusters ?? [];
+    // Like Drain's max_children: only the most recent live candidates are compared, so a flood of
     // distinct messages costs a bounded amount per new template instead of a scan of the catalog.
-    for (let i = Math.max(0, sameLength.length - MAX_MERGE_CANDIDATES); i < sameLength.length; i++) {
+    let first = sameLength.length;
+    for (let live = 0; first > 0 && live < MAX_MERGE_CANDIDATES; first--) if (!sameLength[first - 1]!.evicted) live++;
+    for (let i = first; i < sameLength.length; i++) {
       const candidate = sameLength[i]!;
-      const score = similarity(candidate.tokens, tokens);
+      if (candidate.evicted) continue;
+      const score = similarity(candidate, tokens, traits);
       // Ties go to the older cluster: candidates are in creation order and only a higher score wins.
       if (score > bestScore || (best === undefined && score === bestScore)) {
         best = candidate;
@@ -175,14 +186,14 @@ export class SignatureCatalog {
     return best;
   }
 
-  private open(id: string, tokens: string[]): Cluster {
+  private open(id: string, tokens: string[], traits: Uint8Array): Cluster {
     if (this.clusters.size >= this.maxTemplates) this.evictLeastRecentlyUsed();
-    const cluster: Cluster = { id, tokens: [...tokens], template: tokens.join(' '), version: 0, lastUsed: this.tick, queuedAt: this.tick, evicted: false };
+    const cluster: Cluster = { id, tokens: [...tokens], traits: traits.slice(), template: tokens.join(' '), version: 0, lastUsed: this.tick, queuedAt: this.tick, evicted: false };
     this.clusters.set(id, cluster);
     this.useOrder.push({ cluster, queuedAt: cluster.queuedAt });
     const sameLength = this.byLength.get(tokens.length);
-    if (sameLength === undefined) this.byLength.set(tokens.length, [cluster]);
-    else sameLength.push(cluster);
+    if (sameLength === undefined) this.byLength.set(tokens.length, { clusters: [cluster], evicted: 0 });
+    else sameLength.clusters.push(cluster);
     return cluster;
   }
 
@@ -211,8 +222,8 @@ export class SignatureCatalog {
     if (oldest === undefined) return;
     oldest.evicted = true;
     this.clusters.delete(oldest.id);
-    const sameLength = this.byLength.get(oldest.tokens.length) ?? [];
-    sameLength.splice(sameLength.indexOf(oldest), 1);
+    const sameLength = this.byLength.get(oldest.tokens.length);
+    if (sameLength !== undefined && ++sameLength.evicted * 2 > sameLength.clusters.length) dropEvicted(sameLength);
     this.evictedCount++;
   }
 
@@ -222,20 +233,73 @@ export class SignatureCatalog {
   }
 }
 
+/** Distinct tokens kept for sharing; past this the pool starts over (comparisons stay right, only slower). */
+const MAX_POOLED_TOKENS = 50_000;
+
+/**
+ * One string per distinct token, shared by every template and cluster: a new template is compared
+ * with up to MAX_MERGE_CANDIDATES clusters word by word, and two equal words that are one string
+ * compare by reference, where equal copies compare character by character.
+ */
+class TokenPool {
+  private readonly pool = new Map<string, string>();
+
+  intern(tokens: string[]): string[] {
+    if (this.pool.size > MAX_POOLED_TOKENS) this.pool.clear();
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      const shared = this.pool.get(token);
+      if (shared === undefined) this.pool.set(token, token);
+      else tokens[i] = shared;
+    }
+    return tokens;
+  }
+}
+
+/** Clusters of one token count, and how many of them are evicted but still listed. */
+interface CandidateList {
+  clusters: Cluster[];
+  evicted: number;
+}
+
+/** Takes the evicted clusters out of the list (once they are half of it: amortised O(1) per eviction). */
+function dropEvicted(list: CandidateList): void {
+  list.clusters = list.clusters.filter((cluster) => !cluster.evicted);
+  list.evicted = 0;
+}
+
+/** A token's traits for merging: whether it looks like a value, and whether it carries a free-standing number. */
+const VARIABLE = 1;
+const FREE_NUMBER = 2;
+
+function tokenTraits(tokens: readonly string[]): Uint8Array {
+  const traits = new Uint8Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) traits[i] = traitsOf(tokens[i]!);
+  return traits;
+}
+
+function traitsOf(token: string): number {
+  return (looksVariable(token) ? VARIABLE : 0) | (hasFreeNumber(token) ? FREE_NUMBER : 0);
+}
+
 /**
  * Share of positions where the template equals the cluster, or -1 when they must not merge:
  * different lengths, or a differing word that carries a free-standing number (a status code, an
  * error number or a telling value the masker kept on purpose: 500 and 404 stay apart).
  */
-function similarity(clusterTokens: readonly string[], tokens: readonly string[]): number {
+function similarity(cluster: Cluster, tokens: readonly string[], traits: Uint8Array): number {
+  const clusterTokens = cluster.tokens;
   if (clusterTokens.length !== tokens.length) return -1;
   let equal = 0;
   for (let i = 0; i < tokens.length; i++) {
     const a = clusterTokens[i]!;
-    const b = tokens[i]!;
-    if (a === b) equal++;
-    else if (a !== ANY && !(looksVariable(a) || looksVariable(b))) return -1;
-    else if (hasFreeNumber(a) || hasFreeNumber(b)) return -1;
+    if (a === tokens[i]) {
+      equal++;
+      continue;
+    }
+    const either = cluster.traits[i]! | traits[i]!;
+    if (a !== ANY && (either & VARIABLE) === 0) return -1;
+    if ((either & FREE_NUMBER) !== 0) return -1;
   }
   return equal / tokens.length;
 }
@@ -303,6 +367,7 @@ function widen(cluster: Cluster, tokens: readonly string[]): void {
   for (let i = 0; i < tokens.length; i++) {
     if (cluster.tokens[i] !== tokens[i] && cluster.tokens[i] !== ANY) {
       cluster.tokens[i] = ANY;
+      cluster.traits[i] = traitsOf(ANY);
       changed = true;
     }
   }
