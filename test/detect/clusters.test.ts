@@ -64,6 +64,26 @@ describe('SignatureCatalog', () => {
     expect(catalog.evicted).toBe(2);
   });
 
+  it('never merges into an evicted cluster, and still finds the live ones among many evicted', () => {
+    const catalog = new SignatureCatalog({ maxTemplates: 3 });
+    const host = sign(catalog, 'Lost connection to web12.example.com after 3 tries');
+    for (const word of ['alpha', 'beta', 'gamma']) sign(catalog, `${word} failed`); // evicts the host cluster
+    const again = sign(catalog, 'Lost connection to web07.example.com after 5 tries');
+    expect(again.id).not.toBe(host.id);
+    expect(again.template).toBe('Lost connection to web07.example.com after <NUM> tries');
+
+    // Evicted clusters of the same length stay listed for a while: never a candidate, and the live ones behind them still are.
+    const crowded = new SignatureCatalog({ maxTemplates: 3 });
+    const evicted = sign(crowded, 'queue web11.example.com halted on node 1 today');
+    // Plain words never merge (with each other, or with `halted`): each opens a cluster of the same length.
+    for (const word of ['alpha', 'beta', 'gamma']) sign(crowded, `queue ${word} stalled on node 1 today`);
+    const fresh = sign(crowded, 'queue web12.example.com halted on node 1 today');
+    expect(fresh.id).not.toBe(evicted.id);
+    for (const word of ['delta', 'epsilon']) sign(crowded, `queue ${word} stalled on node 1 today`);
+    expect(crowded.evicted).toBe(4);
+    expect(sign(crowded, 'queue web13.example.com halted on node 2 today').id).toBe(fresh.id);
+  });
+
   it('bounds its template cache and re-matches a forgotten template to the same cluster', () => {
     const catalog = new SignatureCatalog({ maxCachedTemplates: 3 });
     const first = sign(catalog, 'Lost connection to web12.example.com after 3 tries');
