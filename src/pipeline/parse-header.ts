@@ -8,6 +8,7 @@ import type { ParsedHeader } from './record.js';
 import { parseApacheLine } from './formats/apache.js';
 import { parseBracketedIsoLine, parseIsoLine } from './formats/iso.js';
 import { parseJsonLine } from './formats/json.js';
+import { parseLogfmtLine } from './formats/logfmt.js';
 import { readPhpLabel } from './formats/level.js';
 import { parseNginxLine } from './formats/nginx.js';
 import { parsePhpLine } from './formats/php.js';
@@ -50,6 +51,7 @@ function parseKnownFormat(line: string, referenceTime: number, zone: Zone): Pars
   if (first === 60 /* < */) return parsePriorityLine(line, referenceTime, zone);
   if (first === 80 /* P */ && line.startsWith('PHP ')) return parsePhpStderrLine(line);
   if (first >= 65 && first <= 90 /* A-Z: a month name */) return parseBsdLine(line, referenceTime, zone);
+  if ((first >= 97 && first <= 122) || first === 64 /* a-z, @: a logfmt key */) return parseLogfmtLine(line, zone);
   return undefined;
 }
 

@@ -245,6 +245,24 @@ describe('JSON lines', () => {
   });
 });
 
+describe('logfmt lines', () => {
+  it('reads time, level, message and host; the pairs beyond them stay in the message as written', () => {
+    checkRows([
+      { line: 'time="2026-11-24T01:05:25Z" level=error msg="upstream \\"db\\" failed" err=EOF attempt=3', at: at('2026-11-24T01:05:25Z'), level: 'error', message: 'upstream "db" failed err=EOF attempt=3' },
+      { line: 'ts=2026-11-24T01:05:25.123Z caller=main.go:10 lvl=warn msg=slow', at: at('2026-11-24T01:05:25.123Z'), level: 'warning', message: 'slow caller=main.go:10' },
+      { line: 'ts=1795482325.5 level=info msg="line one\\nline two" host=web-1', at: at('2026-11-24T01:05:25.500Z'), level: 'info', message: 'line one\nline two', host: 'web-1' },
+      { line: 'level=fatal err="disk full" path=/var/lib', at: undefined, level: 'fatal', message: 'err="disk full" path=/var/lib' },
+      { line: 'time=2026-11-24T02:05:25+01:00 level=ERROR msg=', at: at('2026-11-24T01:05:25Z'), level: 'error', message: '' },
+    ]);
+  });
+
+  it('leaves free text with an = in it alone', () => {
+    for (const line of ['user=bob logged in', 'a=1 b=2', 'error: boom', 'msg="unterminated', 'level=error msg="x"y', 'host=web-1']) {
+      checkRows([{ line, at: undefined, level: undefined, message: line }]);
+    }
+  });
+});
+
 describe('unknown formats and bad dates', () => {
   it('keeps the whole line as the message', () => {
     checkRows([

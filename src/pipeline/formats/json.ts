@@ -1,22 +1,10 @@
 /**
- * JSON lines (pino, bunyan, ECS, structlog, GCP): time from `ts`/`time`/`timestamp`/`@timestamp`
- * (ISO string or epoch seconds/ms), level from `level`/`severity`/`lvl`/`log.level` (word or
- * pino number), message from `msg`/`message`, host from `host`/`hostname` (or ECS `host.name`).
+ * JSON lines (pino, bunyan, ECS, structlog, GCP), with the fields of fields.ts (and ECS's
+ * `host.name`).
  */
-import type { Level, ParsedHeader } from '../record.js';
-import { parseIsoString } from './iso.js';
-import { levelFromNumber, normalizeLevel } from './level.js';
+import type { ParsedHeader } from '../record.js';
+import { HOST_KEYS, LEVEL_KEYS, levelFromField, MESSAGE_KEYS, TIME_KEYS, timeFromField } from './fields.js';
 import type { Zone } from './time.js';
-
-const TIME_KEYS = ['ts', 'time', 'timestamp', '@timestamp'];
-const LEVEL_KEYS = ['level', 'severity', 'lvl', 'log.level'];
-const MESSAGE_KEYS = ['msg', 'message'];
-const HOST_KEYS = ['host', 'hostname'];
-
-/** Epoch numbers below this are seconds (1e11 s is the year 5138; 1e11 ms is 1973). */
-const SECONDS_BELOW = 1e11;
-/** The largest instant a JavaScript Date holds, in ms. */
-const MAX_INSTANT = 8.64e15;
 
 /** `line` starts with `{`. Invalid JSON, or JSON that is not an object, is not this format. */
 export function parseJsonLine(line: string, localZone: Zone): ParsedHeader | undefined {
@@ -24,8 +12,8 @@ export function parseJsonLine(line: string, localZone: Zone): ParsedHeader | und
   if (record === undefined) return undefined;
   const message = firstString(record, MESSAGE_KEYS);
   return {
-    at: timeOf(first(record, TIME_KEYS), localZone),
-    level: levelOf(first(record, LEVEL_KEYS)),
+    at: timeFromField(first(record, TIME_KEYS), localZone),
+    level: levelFromField(first(record, LEVEL_KEYS)),
     message: message ?? line,
     messageStart: message === undefined ? 0 : undefined,
     host: hostOf(first(record, HOST_KEYS)),
@@ -49,25 +37,6 @@ function first(record: Record<string, unknown>, keys: readonly string[]): unknow
 function firstString(record: Record<string, unknown>, keys: readonly string[]): string | undefined {
   const value = first(record, keys);
   return typeof value === 'string' ? value : undefined;
-}
-
-function timeOf(value: unknown, localZone: Zone): number | undefined {
-  if (typeof value === 'number') return epochMs(value);
-  if (typeof value !== 'string') return undefined;
-  if (/^\d{1,16}(?:\.\d+)?$/.test(value)) return epochMs(Number(value));
-  return parseIsoString(value, localZone);
-}
-
-function epochMs(value: number): number | undefined {
-  if (!Number.isFinite(value) || value < 0) return undefined;
-  const ms = value < SECONDS_BELOW ? value * 1000 : value;
-  return ms <= MAX_INSTANT ? Math.round(ms) : undefined;
-}
-
-function levelOf(value: unknown): Level | undefined {
-  if (typeof value === 'string') return normalizeLevel(value);
-  if (typeof value === 'number') return levelFromNumber(value);
-  return undefined;
 }
 
 function hostOf(value: unknown): string | undefined {
