@@ -7,7 +7,7 @@ import type { LineBatch } from '../tail/types.js';
 import { MultilineJoiner, type FlushedRecord } from '../tail/multiline.js';
 import { createFingerprinter } from '../detect/fingerprint.js';
 import { parseHeader } from './parse-header.js';
-import { containerText, readContainerLine } from './formats/container.js';
+import { envelopeText, readEnvelope } from './formats/envelope.js';
 import type { ParsedHeader, SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
 
@@ -76,7 +76,7 @@ export class RecordPath {
 
   /** The time a record starting with `first` gets (as `sign` gives it, without counting anything). */
   readonly timeOf = (first: string, arrivedAt: number): number => {
-    const envelope = readContainerLine(first);
+    const envelope = readEnvelope(first);
     const at = parseHeader(envelope?.text ?? first, arrivedAt, this.zone).at ?? envelope?.at;
     return at === undefined || this.isAhead(at, arrivedAt) ? arrivedAt : at;
   };
@@ -102,17 +102,17 @@ export class RecordPath {
 
   /** `arrivedAt`: when the record's first line was read — its event time if the line has none. */
   private sign(source: string, first: string, continuation: string[] | undefined, arrivedAt: number): SignedRecord {
-    // A container runtime's envelope (formats/container.ts): the line inside is the record, and its time stands in for a missing one.
-    const envelope = readContainerLine(first);
+    // An envelope (formats/envelope.ts): the line inside is the record; what it does not say, the envelope does.
+    const envelope = readEnvelope(first);
     const text = envelope?.text ?? first;
     const header = parseHeader(text, arrivedAt, this.zone);
     const at = header.at ?? envelope?.at;
-    const rest = continuation === undefined ? undefined : envelope === undefined ? continuation : continuation.map(containerText);
+    const rest = continuation === undefined ? undefined : envelope === undefined ? continuation : continuation.map(envelopeText);
     return {
       at: at === undefined ? arrivedAt : this.checkedTime(source, at, arrivedAt),
       timeFromLine: at !== undefined,
-      level: header.level ?? 'error',
-      host: this.hosts.get(source) ?? header.host ?? this.localHost,
+      level: header.level ?? envelope?.level ?? 'error',
+      host: this.hosts.get(source) ?? header.host ?? envelope?.host ?? this.localHost,
       source,
       message: rest === undefined ? header.message : `${header.message}\n${rest.join('\n')}`,
       fingerprint: this.signMessage(text, header),

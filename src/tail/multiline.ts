@@ -10,7 +10,7 @@
  * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
  */
 
-import { containerText } from '../pipeline/formats/container.js';
+import { readEnvelope } from '../pipeline/formats/envelope.js';
 import { readMonthName } from '../pipeline/formats/time.js';
 
 /** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
@@ -52,6 +52,8 @@ interface SourceState {
   inTraceback: boolean;
   /** The record's time as `flushStartedBy` was last told it (each judged second asks again otherwise). */
   time: number | undefined;
+  /** The last line was an envelope's part of a longer line: the next line is its rest. */
+  partOpen: boolean;
 }
 
 export class MultilineJoiner {
@@ -84,19 +86,21 @@ export class MultilineJoiner {
     const known = this.pending.get(source);
     let state = known;
     for (const line of lines) {
-      // Lines are kept as read; what decides is the line the application wrote (formats/container.ts).
-      const text = containerText(line);
+      // Lines are kept as read; what decides is the line the application wrote (formats/envelope.ts).
+      const envelope = readEnvelope(line);
+      const text = envelope?.text ?? line;
       if (state === undefined) {
-        state = startRecord(line, text, arrivedAt);
-        continue;
-      }
-      const next = nextLineKind(state, text);
-      if (next === LineKind.Continues) {
-        this.append(state, line, text);
+        state = startRecord(line, text, arrivedAt, envelope !== undefined);
       } else {
-        sink(state.first, state.continuation, state.firstArrivedAt);
-        restartRecord(state, line, text, arrivedAt, next === LineKind.StartsHeaded);
+        const next = state.partOpen ? LineKind.Continues : nextLineKind(state, text, envelope !== undefined);
+        if (next === LineKind.Continues) {
+          this.append(state, line, text);
+        } else {
+          sink(state.first, state.continuation, state.firstArrivedAt);
+          restartRecord(state, line, text, arrivedAt, next === LineKind.StartsHeaded);
+        }
       }
+      state.partOpen = envelope?.partial === true;
     }
     state!.lastArrivedAt = arrivedAt;
     if (known === undefined) this.pending.set(source, state!);
@@ -145,9 +149,12 @@ function linesOf(first: string, continuation: string[] | undefined): string[] {
   return continuation === undefined ? [first] : [first, ...continuation];
 }
 
-/** `text`: what the line says (`line` itself unless a container runtime wrapped it). */
-function startRecord(line: string, text: string, arrivedAt: number): SourceState {
-  return { first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt, headed: startsHeader(text), inTraceback: startsTraceback(text), time: undefined };
+/** `text`: what the line says (`line` itself unless an envelope wraps it, which stamps it like a header). */
+function startRecord(line: string, text: string, arrivedAt: number, enveloped: boolean): SourceState {
+  return {
+    first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt,
+    headed: enveloped || startsHeader(text), inTraceback: startsTraceback(text), time: undefined, partOpen: false,
+  };
 }
 
 /** The source's state now holds a record that `line` (saying `text`) starts; `headed`: whether the text carries a header. */
@@ -167,12 +174,18 @@ const enum LineKind {
   StartsUnheaded,
 }
 
-/** Whether `line` belongs to the pending record rather than starting a new one. */
-function nextLineKind(state: SourceState, line: string): LineKind {
+/**
+ * Whether `line` belongs to the pending record rather than starting a new one. A line that came in
+ * an envelope (`enveloped`) is stamped by it, as a header would: it opens a record unless its shape
+ * continues one (a trace frame), whatever the record before it.
+ */
+function nextLineKind(state: SourceState, line: string, enveloped: boolean): LineKind {
   if (line.length === 0 || startsWithSpace(line)) return LineKind.Continues; // blank and indented lines never start a record
   if (isPhpTraceLine(line)) return LineKind.Continues;
   if (startsHeader(line)) return LineKind.StartsHeaded;
-  return state.headed || state.inTraceback || hasContinuationShape(line) ? LineKind.Continues : LineKind.StartsUnheaded;
+  if (state.inTraceback || hasContinuationShape(line)) return LineKind.Continues;
+  if (enveloped) return LineKind.StartsHeaded;
+  return state.headed ? LineKind.Continues : LineKind.StartsUnheaded;
 }
 
 function startsWithSpace(line: string): boolean {

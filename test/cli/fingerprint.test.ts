@@ -31,12 +31,13 @@ describe('logwatch fingerprint', () => {
     expect(out[1]!.id).not.toBe(out[2]!.id);
   });
 
-  it('reads container logs (Docker json-file, CRI) as the lines inside: the same records and ids', async () => {
+  it('reads envelopes (Docker json-file, CRI, journalctl -o json) as the lines inside: the same records and ids', async () => {
     const lines = LOG.trimEnd().split('\n');
     const time = (i: number) => `2026-11-23T14:03:${String(10 + i).padStart(2, '0')}.123456789Z`;
     const wrapped = {
       docker: lines.map((line, i) => JSON.stringify({ log: `${line}\n`, stream: 'stderr', time: time(i) })),
       cri: lines.map((line, i) => `${time(i)} stderr F ${line}`),
+      journal: lines.map((line, i) => JSON.stringify({ __REALTIME_TIMESTAMP: String(Date.parse(time(i)) * 1000), PRIORITY: '3', MESSAGE: line })),
     };
     const plain = rows((await runCli(['fingerprint', '-'], { input: LOG })).stdout);
     for (const [name, wrappedLines] of Object.entries(wrapped)) {

@@ -33,7 +33,7 @@ describe('RecordPath', () => {
   });
 });
 
-describe('RecordPath on container logs', () => {
+describe('RecordPath on envelopes (container logs, the journal)', () => {
   const docker = (log: string, time: string) => JSON.stringify({ log: `${log}\n`, stream: 'stderr', time });
   const cri = (text: string, time: string) => `${time} stderr F ${text}`;
   const trace = ['PHP Fatal error:  Uncaught Exception: boom in /var/www/x.php:3', 'Stack trace:', '#0 {main}', '  thrown in /var/www/x.php on line 3'];
@@ -52,6 +52,32 @@ describe('RecordPath on container logs', () => {
     const unwrapped = new RecordPath({ localHost: 'here' });
     const [plain] = [...unwrapped.push({ source: 'p.log', host: 'pod-1', lines: trace, arrivedAt: ARRIVED }), ...unwrapped.flushAll()];
     expect(records[0]!.fingerprint).toEqual(plain!.fingerprint);
+  });
+
+  it('an envelope stamps its line: a plain line after a stack trace opens a record of its own; the parts of a long line are one', () => {
+    const path = new RecordPath({ localHost: 'here' });
+    const part = (log: string, time: string) => JSON.stringify({ log, stream: 'stdout', time });
+    const lines = [
+      ...trace.map((text) => docker(text, '2026-11-24T09:59:00Z')),
+      docker('worker 3 restarted', '2026-11-24T09:59:01Z'),
+      part('first part of a long line, ', '2026-11-24T09:59:02Z'), part('rest of it\n', '2026-11-24T09:59:02Z'),
+      cri('first part, ', '2026-11-24T09:59:03Z').replace(' F ', ' P '), cri('and the rest', '2026-11-24T09:59:03Z'),
+    ];
+    const records = [...path.push({ source: 'c.log', host: 'pod-1', lines, arrivedAt: ARRIVED }), ...path.flushAll()];
+    expect(records.map((r) => r.message.split('\n').length)).toEqual([4, 1, 2, 2]);
+    expect(records[1]!.message).toBe('worker 3 restarted');
+    expect(records[2]!.message).toBe('first part of a long line, \nrest of it');
+  });
+
+  it("takes the journal's level and host where the line inside says none", () => {
+    const journal = (message: string, priority: string) => JSON.stringify({ __REALTIME_TIMESTAMP: '1795482325000000', PRIORITY: priority, _HOSTNAME: 'db-2', MESSAGE: message });
+    const path = new RecordPath({ localHost: 'here' });
+    const lines = [journal('PHP Fatal error:  boom in /x.php on line 3', '3'), journal('worker process 42 exited on signal 9', '4')];
+    const records = [...path.push({ source: '-', host: undefined, lines, arrivedAt: ARRIVED }), ...path.flushAll()];
+    expect(records.map((r) => [r.level, r.host, r.at, r.message])).toEqual([
+      ['fatal', 'db-2', Date.parse('2026-11-24T01:05:25Z'), 'boom in /x.php on line 3'],
+      ['warning', 'db-2', Date.parse('2026-11-24T01:05:25Z'), 'worker process 42 exited on signal 9'],
+    ]);
   });
 
   it("prefers the application's own time to the runtime's, and the runtime's to arrival", () => {
