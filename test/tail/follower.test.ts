@@ -57,6 +57,24 @@ function caughtUp(follower: FileFollower, file: string): boolean {
   return follower.files().some((followed) => followed.ino === now.ino && followed.offset === now.size);
 }
 
+/**
+ * Writes lines, waits until they are read, copies the log to `app.log.1` and truncates it (as
+ * logrotate's copytruncate, the writer quiet meanwhile), writes again and closes the writer.
+ * Returns every line written.
+ */
+async function copytruncateBetweenWrites(log: string, writer: number, follower: FileFollower, seen: Collector): Promise<string[]> {
+  const before = numbered('before-', 5);
+  writeSync(writer, asText(before));
+  await expectSeenExactly(seen, before);
+  await waitUntil(() => caughtUp(follower, log), 'caught up');
+  copyFileSync(log, `${log}.1`);
+  truncateSync(log, 0);
+  const after = numbered('after-', 3);
+  writeSync(writer, asText(after));
+  closeSync(writer);
+  return [...before, ...after];
+}
+
 async function expectSeenExactly(seen: Collector, written: string[]): Promise<void> {
   await waitUntil(() => seen.lines().length >= written.length && seen.has(written), `${written.length} lines`);
   expect(multiset(seen.lines())).toEqual(multiset(written));
@@ -268,17 +286,9 @@ describe('FileFollower rotation and truncation', () => {
     const dir = await tempDir();
     const log = path.join(dir, 'app.log');
     const writer = openSync(log, 'a');
+    // The copy, `app.log.1`, is not matched by *.log, as logrotate's copy should not be (A6g: when it is).
     const { follower, seen } = await follow({ patterns: [path.join(dir, '*.log')] });
-    const before = numbered('before-', 5);
-    writeSync(writer, asText(before));
-    await expectSeenExactly(seen, before);
-    await waitUntil(() => caughtUp(follower, log), 'caught up');
-    copyFileSync(log, `${log}.1`); // not matched by *.log, as logrotate's copy should not be
-    truncateSync(log, 0);
-    const after = numbered('after-', 3);
-    writeSync(writer, asText(after));
-    closeSync(writer);
-    await expectSeenExactly(seen, [...before, ...after]);
+    await expectSeenExactly(seen, await copytruncateBetweenWrites(log, writer, follower, seen));
   });
 
   it('A6: copytruncate racing the writer: what was written after the last read is read from the copy, a partial line whole', async () => {
@@ -322,16 +332,7 @@ describe('FileFollower rotation and truncation', () => {
 
     it('a copytruncate copy of what was read is not read again as a file of its own', async () => {
       const { log, writer, follower, seen } = await followGlobbedLog();
-      const before = numbered('before-', 5);
-      writeSync(writer, asText(before));
-      await expectSeenExactly(seen, before);
-      await waitUntil(() => caughtUp(follower, log), 'caught up');
-      copyFileSync(log, `${log}.1`);
-      truncateSync(log, 0);
-      const after = numbered('after-', 3);
-      writeSync(writer, asText(after));
-      closeSync(writer);
-      await expectNoMoreThan(seen, [...before, ...after]);
+      await expectNoMoreThan(seen, await copytruncateBetweenWrites(log, writer, follower, seen));
     });
 
     it('racing the writer: what only the copy holds is read from it, once', async () => {
