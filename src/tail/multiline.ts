@@ -8,6 +8,8 @@
  * carry one. Records without a header (stderr of a script, unknown formats) take only lines with
  * a recognised continuation shape. PHP's own trace lines carry a date prefix of their own
  * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
+ * A line in an envelope (Docker, CRI, the journal: formats/envelope.ts) is read for what it wraps,
+ * and the envelope stamps it as a header would: it opens a record unless its shape continues one.
  */
 
 import { readEnvelope } from '../pipeline/formats/envelope.js';
