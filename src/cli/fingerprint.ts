@@ -5,9 +5,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { Command } from 'commander';
 import { createFingerprinter } from '../detect/fingerprint.js';
 import { RecordPath } from '../pipeline/record-path.js';
+import { compressionOfFile } from '../tail/compressed.js';
 import { LineSplitter } from '../tail/line-splitter.js';
 import { UsageError } from './errors.js';
 
@@ -26,12 +28,16 @@ export function fingerprintCommand(): Command {
     });
 }
 
+/** The file's text: a gzip-compressed log (a rotated `app.log.2.gz`) is decompressed on the way. */
 async function openFile(file: string): Promise<NodeJS.ReadableStream> {
   try {
     await access(file);
   } catch {
     throw new UsageError(`fingerprint: ${file}: no such file; give a log file or - for stdin`);
   }
+  const compression = await compressionOfFile(file);
+  if (compression === 'gzip') return createReadStream(file).pipe(createGunzip());
+  if (typeof compression === 'string') throw new UsageError(`fingerprint: ${file}: ${compression}-compressed; decompress it and pipe it in (logwatch fingerprint -)`);
   return createReadStream(file);
 }
 

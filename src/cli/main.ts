@@ -36,7 +36,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Exit explicitly: followers, timers and servers must not keep a finished run alive (stdout is synchronous on Linux).
 /** A command's own `command.error(…, { exitCode })` keeps its code; commander's parse errors are usage errors. */
 function commanderExitCode(error: CommanderError): number {
   if (error.exitCode === 0) return EXIT_OK;
@@ -44,4 +43,3 @@ function commanderExitCode(error: CommanderError): number {
   return commandersOwn ? EXIT_USAGE : error.exitCode;
 }
 
-process.exit(await main(process.argv));

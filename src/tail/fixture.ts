@@ -10,6 +10,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { compressionOfFile } from './compressed.js';
 import { parseDeploysLog, parseDeploysNdjson, type DeployListParse, type DeployMarker } from '../pipeline/deploy-marker.js';
 import { parseScenario, type Scenario } from '../sim/expectations.js';
 
@@ -97,6 +98,8 @@ async function readLogFiles(dir: string): Promise<FixtureFile[]> {
   for (const path of await listFiles(logs)) {
     const [host, ...rest] = relative(logs, path).split(sep);
     if (rest.length === 0) throw new FixtureError(`${path}: a log file directly under logs/; move it into logs/<host>/`);
+    const compression = await compressionOfFile(path);
+    if (typeof compression === 'string') throw new FixtureError(`${path}: ${compression}-compressed; a fixture holds log text: decompress it in place`);
     files.push({ host: host as string, path });
   }
   if (files.length === 0) throw new FixtureError(`${logs}: no log files; put each host's log files in logs/<host>/`);

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../support/cli.js';
+import { CLI, runCli, tempDir } from '../support/cli.js';
 
 const LOG = [
   '[23-Nov-2026 14:03:11 UTC] PHP Fatal error:  Uncaught PDOException: SQLSTATE[22003]: Numeric value out of range: 1264 Out of range value for column \'id\' at row 1 in /var/www/lib/Db.php:88',
@@ -47,6 +49,31 @@ describe('logwatch fingerprint', () => {
       expect(result.code, name).toBe(0);
       expect(rows(result.stdout), name).toEqual(plain);
     }
+  });
+
+  it('reads a gzip-compressed log as its text; names other compressed formats (exit 2)', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'php_errors.log.2.gz'), gzipSync(LOG));
+    writeFileSync(path.join(dir, 'php_errors.log.3.xz'), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6, 0xb4, 0x46]));
+    const [gzipped, plain, xz] = await Promise.all([
+      runCli(['fingerprint', path.join(dir, 'php_errors.log.2.gz')]), runCli(['fingerprint', '-'], { input: LOG }), runCli(['fingerprint', path.join(dir, 'php_errors.log.3.xz')]),
+    ]);
+    expect(gzipped.code).toBe(0);
+    expect(rows(gzipped.stdout)).toEqual(rows(plain.stdout));
+    expect(xz.code).toBe(2);
+    expect(xz.stderr).toMatch(/^logwatch: fingerprint: .*php_errors\.log\.3\.xz: xz-compressed; decompress it and pipe it in \(logwatch fingerprint -\)\n$/);
+  });
+
+  it('stops quietly when its reader goes away (| head), without a stack trace', async () => {
+    const file = path.join(tempDir(), 'php_errors.log');
+    writeFileSync(file, LOG.repeat(20_000));
+    const child = spawn(process.execPath, [CLI, 'fingerprint', file]);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('gives the same ids in two separate processes, and from stdin', async () => {

@@ -1,6 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixtureError, mergeDeploys, readFixture } from '../../src/tail/fixture.js';
 
@@ -81,6 +82,13 @@ describe('readFixture', () => {
     await goodFixture();
     await put('logs/stray.log', 'x\n');
     expect(await readError()).toMatch(/logs\/stray\.log: a log file directly under logs\/; move it into logs\/<host>\/$/);
+  });
+
+  it('names a compressed log file rather than replaying its bytes as lines', async () => {
+    await goodFixture();
+    const full = join(dir, 'logs/web-01/php_errors.log.1.gz');
+    await writeFile(full, gzipSync('[23-Nov-2026 13:00:02 UTC] PHP Notice:  z\n'));
+    expect(await readError()).toMatch(/logs\/web-01\/php_errors\.log\.1\.gz: gzip-compressed; a fixture holds log text: decompress it in place$/);
   });
 
   it('names a bad scenario.json and the field', async () => {
