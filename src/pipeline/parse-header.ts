@@ -7,6 +7,7 @@
 import type { ParsedHeader } from './record.js';
 import { parseApacheLine } from './formats/apache.js';
 import { parseBracketedIsoLine, parseIsoLine } from './formats/iso.js';
+import { readEnvelope } from './formats/envelope.js';
 import { parseJsonLine } from './formats/json.js';
 import { parseLogfmtLine } from './formats/logfmt.js';
 import { readPhpLabel } from './formats/level.js';
@@ -27,9 +28,13 @@ export function parseHeader(line: string, referenceTime: number, localZone = 'UT
   return parseKnownFormat(line, referenceTime, zone) ?? unknownFormat(line);
 }
 
-/** The event time of a line, if it has one (the follower's `--since` search). */
+/**
+ * The event time of a line, if it has one (the follower's `--since` search, a replay's order): as
+ * a record starting with it gets it, the time inside an envelope first, else the envelope's.
+ */
 export function lineTime(line: string, referenceTime: number = Date.now(), localZone = 'UTC'): number | undefined {
-  return parseHeader(line, referenceTime, localZone).at;
+  const envelope = readEnvelope(line);
+  return parseHeader(envelope?.text ?? line, referenceTime, localZone).at ?? envelope?.at;
 }
 
 /** What a zone must look like, for messages about one that `isTimeZone` refuses. */

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { LineBatch } from '../tail/types.js';
 import { MultilineJoiner, type FlushedRecord } from '../tail/multiline.js';
 import { createFingerprinter } from '../detect/fingerprint.js';
-import { parseHeader } from './parse-header.js';
+import { lineTime, parseHeader } from './parse-header.js';
 import { envelopeText, readEnvelope } from './formats/envelope.js';
 import type { ParsedHeader, SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
@@ -76,8 +76,7 @@ export class RecordPath {
 
   /** The time a record starting with `first` gets (as `sign` gives it, without counting anything). */
   readonly timeOf = (first: string, arrivedAt: number): number => {
-    const envelope = readEnvelope(first);
-    const at = parseHeader(envelope?.text ?? first, arrivedAt, this.zone).at ?? envelope?.at;
+    const at = lineTime(first, arrivedAt, this.zone);
     return at === undefined || this.isAhead(at, arrivedAt) ? arrivedAt : at;
   };
 

@@ -304,6 +304,13 @@ describe('lineTime, normalizeLevel, isTimeZone', () => {
     expect(lineTime('no time here', REFERENCE)).toBeUndefined();
   });
 
+  it("lineTime reads an envelope as a record gets it: the time inside first, else the envelope's", () => {
+    const journal = (message: string) => JSON.stringify({ __REALTIME_TIMESTAMP: '1795482325123456', MESSAGE: message });
+    expect(lineTime(journal('worker exited'), REFERENCE)).toBe(at('2026-11-24T01:05:25.123Z'));
+    expect(lineTime(journal('[24-Nov-2026 00:00:00 UTC] PHP Warning:  x'), REFERENCE)).toBe(at('2026-11-24T00:00:00Z'));
+    expect(lineTime('2026-11-24T01:05:25Z stderr F plain text', REFERENCE)).toBe(at('2026-11-24T01:05:25Z'));
+  });
+
   it('normalizeLevel maps every level word in any case', () => {
     const table: Array<[string, Level | undefined]> = [
       ['ERROR', 'error'], ['Err', 'error'], ['eRrOr', 'error'], ['FATAL', 'fatal'], ['CRITICAL', 'fatal'], ['crit', 'fatal'],
