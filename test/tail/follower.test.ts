@@ -4,6 +4,7 @@ import {
   copyFileSync,
   mkdirSync,
   openSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -349,6 +350,23 @@ describe('FileFollower rotation and truncation', () => {
       writeSync(writer, asText(after));
       closeSync(writer);
       await expectNoMoreThan(seen, [...before, ...raced, ...after]);
+    });
+
+    it('a copy seen while it is still being written is looked at again, and not read either', async () => {
+      const { log, writer, follower, seen } = await followGlobbedLog();
+      const before = numbered(`before-${'x'.repeat(40)}-`, 3);
+      writeSync(writer, asText(before));
+      await expectSeenExactly(seen, before);
+      await waitUntil(() => caughtUp(follower, log), 'caught up');
+      const content = readFileSync(log);
+      writeFileSync(`${log}.1`, content.subarray(0, 10)); // the copy's first bytes only, as `cp` is writing it
+      await delay(usePolling ? 1500 : 600);
+      appendFileSync(`${log}.1`, content.subarray(10));
+      truncateSync(log, 0);
+      const after = numbered('after-', 2);
+      writeSync(writer, asText(after));
+      closeSync(writer);
+      await expectNoMoreThan(seen, [...before, ...after]);
     });
 
     it('compressed rotated files (app.log.2.gz) are not read as text: a warning each, counted', async () => {
