@@ -324,6 +324,15 @@ describe('FileFollower rotation and truncation', () => {
       return { log, writer, follower, seen };
     }
 
+    /** Writes lines that fill the log's first bytes (what a copy is known by) and waits until they are read; returns them. */
+    async function writeHeadAndCatchUp(log: string, writer: number, follower: FileFollower, seen: Collector): Promise<string[]> {
+      const before = numbered(`before-${'x'.repeat(40)}-`, 3);
+      writeSync(writer, asText(before));
+      await expectSeenExactly(seen, before);
+      await waitUntil(() => caughtUp(follower, log), 'caught up');
+      return before;
+    }
+
     /** Lines already counted would come again some time after the copy appeared: give that time, then compare. */
     async function expectNoMoreThan(seen: Collector, written: string[]): Promise<void> {
       await expectSeenExactly(seen, written);
@@ -338,10 +347,7 @@ describe('FileFollower rotation and truncation', () => {
 
     it('racing the writer: what only the copy holds is read from it, once', async () => {
       const { log, writer, follower, seen } = await followGlobbedLog();
-      const before = numbered(`before-${'x'.repeat(40)}-`, 3);
-      writeSync(writer, asText(before));
-      await expectSeenExactly(seen, before);
-      await waitUntil(() => caughtUp(follower, log), 'caught up');
+      const before = await writeHeadAndCatchUp(log, writer, follower, seen);
       const raced = numbered('raced-', 3);
       writeSync(writer, asText(raced));
       copyFileSync(log, `${log}.1`);
@@ -354,10 +360,7 @@ describe('FileFollower rotation and truncation', () => {
 
     it('a copy seen while it is still being written is looked at again, and not read either', async () => {
       const { log, writer, follower, seen } = await followGlobbedLog();
-      const before = numbered(`before-${'x'.repeat(40)}-`, 3);
-      writeSync(writer, asText(before));
-      await expectSeenExactly(seen, before);
-      await waitUntil(() => caughtUp(follower, log), 'caught up');
+      const before = await writeHeadAndCatchUp(log, writer, follower, seen);
       const content = readFileSync(log);
       writeFileSync(`${log}.1`, content.subarray(0, 10)); // the copy's first bytes only, as `cp` is writing it
       await delay(usePolling ? 1500 : 600);

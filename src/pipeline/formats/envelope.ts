@@ -13,6 +13,7 @@
  */
 import type { Level } from '../record.js';
 import { parseIsoString } from './iso.js';
+import { parseJsonObject } from './json.js';
 import { levelFromSyslogPriority } from './level.js';
 import { isDigit, UTC } from './time.js';
 
@@ -52,7 +53,7 @@ export function envelopeText(line: string): string {
 }
 
 function readDockerLine(line: string): Envelope | undefined {
-  const entry = parseObject(line);
+  const entry = parseJsonObject(line);
   if (entry === undefined || typeof entry['log'] !== 'string') return undefined;
   const time = entry['time'];
   const log = entry['log'];
@@ -60,7 +61,7 @@ function readDockerLine(line: string): Envelope | undefined {
 }
 
 function readJournalEntry(line: string): Envelope | undefined {
-  const entry = parseObject(line);
+  const entry = parseJsonObject(line);
   if (entry === undefined || entry['MESSAGE'] === undefined || typeof entry['__REALTIME_TIMESTAMP'] !== 'string') return undefined;
   const micros = Number(entry['__REALTIME_TIMESTAMP']);
   const priority = entry['PRIORITY'];
@@ -95,15 +96,6 @@ function readCriLine(line: string): Envelope | undefined {
   const at = parseIsoString(line.slice(0, timeEnd), UTC);
   if (at === undefined) return undefined;
   return { text: line.slice(tagsEnd + 1), at, partial: tag === 80 };
-}
-
-function parseObject(line: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function withoutLineEnd(text: string): string {

@@ -8,7 +8,7 @@ import type { Zone } from './time.js';
 
 /** `line` starts with `{`. Invalid JSON, or JSON that is not an object, is not this format. */
 export function parseJsonLine(line: string, localZone: Zone): ParsedHeader | undefined {
-  const record = parseObject(line);
+  const record = parseJsonObject(line);
   if (record === undefined) return undefined;
   const message = firstString(record, MESSAGE_KEYS);
   return {
@@ -20,7 +20,8 @@ export function parseJsonLine(line: string, localZone: Zone): ParsedHeader | und
   };
 }
 
-function parseObject(line: string): Record<string, unknown> | undefined {
+/** The JSON object `line` holds; undefined for invalid JSON and for JSON that is not an object. */
+export function parseJsonObject(line: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(line);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
