@@ -8,6 +8,7 @@
  * carry one. Records without a header (stderr of a script, unknown formats) take only lines with
  * a recognised continuation shape. PHP's own trace lines carry a date prefix of their own
  * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
+ * A Go panic's goroutine dump (frames, `goroutine N [running]:`) continues the panic's record.
  * A line in an envelope (Docker, CRI, the journal: formats/envelope.ts) is read for what it wraps,
  * and the envelope stamps it as a header would: it opens a record unless its shape continues one.
  */
@@ -52,6 +53,8 @@ interface SourceState {
   headed: boolean;
   /** Inside a Python traceback: its first unindented line is the exception that ends it. */
   inTraceback: boolean;
+  /** Inside a Go panic's goroutine dump: its frames and `goroutine N […]:` headers continue it. */
+  inGoTrace: boolean;
   /** The record's time as `flushStartedBy` was last told it (each judged second asks again otherwise). */
   time: number | undefined;
   /** The last line was an envelope's part of a longer line: the next line is its rest. */
@@ -138,6 +141,7 @@ export class MultilineJoiner {
   }
 
   private append(state: SourceState, line: string, text: string): void {
+    if (startsGoTrace(text)) state.inGoTrace = true;
     if (startsTraceback(text)) state.inTraceback = true;
     else if (state.inTraceback && !startsWithSpace(text) && text.length > 0) state.inTraceback = false;
     const kept = 1 + (state.continuation?.length ?? 0);
@@ -155,7 +159,7 @@ function linesOf(first: string, continuation: string[] | undefined): string[] {
 function startRecord(line: string, text: string, arrivedAt: number, enveloped: boolean): SourceState {
   return {
     first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt,
-    headed: enveloped || startsHeader(text), inTraceback: startsTraceback(text), time: undefined, partOpen: false,
+    headed: enveloped || startsHeader(text), inTraceback: startsTraceback(text), inGoTrace: startsGoTrace(text), time: undefined, partOpen: false,
   };
 }
 
@@ -166,6 +170,7 @@ function restartRecord(state: SourceState, line: string, text: string, arrivedAt
   state.firstArrivedAt = arrivedAt;
   state.headed = headed;
   state.inTraceback = startsTraceback(text);
+  state.inGoTrace = startsGoTrace(text);
   state.time = undefined;
 }
 
@@ -184,6 +189,7 @@ const enum LineKind {
 function nextLineKind(state: SourceState, line: string, enveloped: boolean): LineKind {
   if (line.length === 0 || startsWithSpace(line)) return LineKind.Continues; // blank and indented lines never start a record
   if (isPhpTraceLine(line)) return LineKind.Continues;
+  if (state.inGoTrace && isGoTraceLine(line)) return LineKind.Continues;
   if (startsHeader(line)) return LineKind.StartsHeaded;
   if (state.inTraceback || hasContinuationShape(line)) return LineKind.Continues;
   if (enveloped) return LineKind.StartsHeaded;
@@ -197,6 +203,27 @@ function startsWithSpace(line: string): boolean {
 
 function startsTraceback(line: string): boolean {
   return line.startsWith('Traceback (most recent call last):');
+}
+
+/** A Go panic or fatal error (`panic: …`, `fatal error: …`), or a goroutine dump's first line: a goroutine dump follows. */
+function startsGoTrace(line: string): boolean {
+  return line.startsWith('panic: ') || line.startsWith('fatal error: ') || isGoroutineHeader(line);
+}
+
+/** `goroutine 18 [running]:`. */
+function isGoroutineHeader(line: string): boolean {
+  return line.startsWith('goroutine ') && isDigit(line.charCodeAt(10)) && line.endsWith(']:');
+}
+
+/**
+ * Lines of a Go goroutine dump (their file lines are tab-indented and continue anyway): goroutine
+ * headers, `created by …`, `[signal SIGSEGV: …]`, and frames, a function and its arguments
+ * (`main.main()`, `net/http.(*conn).serve.func1()`, `panic({0x6b3e00?, 0xc00001c0a8?})`).
+ */
+function isGoTraceLine(line: string): boolean {
+  if (isGoroutineHeader(line) || line.startsWith('created by ') || line.startsWith('[signal ')) return true;
+  const open = line.indexOf('(');
+  return open > 0 && line.endsWith(')') && line.lastIndexOf(' ', open) < 0;
 }
 
 /** Lines that continue a record even without a header before them (Java, Python, PHP on stderr). */

@@ -157,6 +157,29 @@ describe('Python', () => {
   });
 });
 
+describe('Go', () => {
+  it('joins a panic and its goroutine dump, on stderr or after a log line', () => {
+    const panic = [
+      'panic: runtime error: index out of range [5] with length 3',
+      '',
+      'goroutine 18 [running]:',
+      'net/http.(*conn).serve.func1()',
+      '\t/usr/local/go/src/net/http/server.go:1868 +0xb9',
+      'panic({0x6b3e00?, 0xc00001c0a8?})',
+      '\t/usr/local/go/src/runtime/panic.go:920 +0x270',
+      'main.handler(...)',
+      '\t/app/main.go:20 +0x4f',
+      'created by net/http.(*Server).Serve in goroutine 1',
+      '\t/usr/local/go/src/net/http/server.go:3086 +0x5cb',
+    ];
+    const fatal = ['fatal error: concurrent map writes', '', 'goroutine 7 [running]:', 'main.worker(0xc000012345)', '\t/app/worker.go:31 +0x65'];
+    const next = 'time=2026-11-24T10:00:01Z level=info msg=restarted';
+    expect(records([...panic, ...fatal, next])).toEqual([panic, fatal, [next]]);
+    // A frame-like line outside a goroutine dump is a line of its own.
+    expect(records(['started', 'main.main()'])).toEqual([['started'], ['main.main()']]);
+  });
+});
+
 describe('record boundaries', () => {
   it('joins any indented line and starts a record at every header or unknown line', () => {
     const lines = [
