@@ -10,7 +10,7 @@ import { parseBracketedIsoLine, parseIsoLine } from './formats/iso.js';
 import { readEnvelope } from './formats/envelope.js';
 import { parseJsonLine } from './formats/json.js';
 import { parseLogfmtLine } from './formats/logfmt.js';
-import { readPhpLabel } from './formats/level.js';
+import { levelAtStart, readPhpLabel } from './formats/level.js';
 import { parseNginxLine } from './formats/nginx.js';
 import { parsePhpLine } from './formats/php.js';
 import { parseBsdLine, parsePriorityLine } from './formats/syslog.js';
@@ -83,6 +83,7 @@ function parseDigitLed(line: string, zone: Zone): ParsedHeader | undefined {
   return undefined;
 }
 
+/** The whole line is the message; a level it states at its start (`ERROR: …`, `panic: …`) is read, and left in it. */
 function unknownFormat(line: string): ParsedHeader {
-  return { at: undefined, level: undefined, message: line, messageStart: 0, host: undefined };
+  return { at: undefined, level: levelAtStart(line), message: line, messageStart: 0, host: undefined };
 }

@@ -257,7 +257,7 @@ describe('logfmt lines', () => {
   });
 
   it('leaves free text with an = in it alone', () => {
-    for (const line of ['user=bob logged in', 'a=1 b=2', 'error: boom', 'msg="unterminated', 'level=error msg="x"y', 'host=web-1']) {
+    for (const line of ['user=bob logged in', 'a=1 b=2', 'msg="unterminated', 'level=error msg="x"y', 'host=web-1']) {
       checkRows([{ line, at: undefined, level: undefined, message: line }]);
     }
   });
@@ -267,12 +267,28 @@ describe('unknown formats and bad dates', () => {
   it('keeps the whole line as the message', () => {
     checkRows([
       { line: 'Segmentation fault (core dumped)', at: undefined, level: undefined, message: 'Segmentation fault (core dumped)' },
-      { line: 'ERROR something', at: undefined, level: undefined, message: 'ERROR something' },
+      { line: 'ERROR something', at: undefined, level: 'error', message: 'ERROR something' },
       { line: 'PHP is great', at: undefined, level: undefined, message: 'PHP is great' },
       { line: '', at: undefined, level: undefined, message: '' },
       { line: '[', at: undefined, level: undefined, message: '[' },
       { line: '[just brackets]', at: undefined, level: undefined, message: '[just brackets]' },
     ]);
+  });
+
+  it('reads a level stated at the start of a line of no known format (stderr), leaving the message whole', () => {
+    const rows: Array<[string, Level | undefined]> = [
+      ['panic: runtime error: index out of range', 'fatal'],
+      ['fatal error: concurrent map writes', 'fatal'],
+      ['Fatal error: Uncaught Exception: boom in /x.php:3', 'fatal'],
+      ['Warning: Undefined variable $x in /x.php on line 2', 'warning'],
+      ['Error: connect ECONNREFUSED 127.0.0.1:5432', 'error'],
+      ['[warn] disk almost full', 'warning'],
+      ['DEBUG cache warmed', 'debug'],
+      ['critical section entered', undefined],
+      ['info about the run', undefined],
+      ['Errors were found', undefined],
+    ];
+    for (const [line, level] of rows) checkRows([{ line, at: undefined, level, message: line }]);
   });
 
   it('gives no time, never NaN, for dates that do not exist', () => {

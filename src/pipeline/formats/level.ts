@@ -181,6 +181,23 @@ function skipSeparators(text: string, from: number): number {
   return i;
 }
 
+/**
+ * The level a line of no known format states at its very start, where programs writing to stderr
+ * put it: a level word in UPPER case, in brackets, or with a colon (`ERROR boom`, `[warn] x`,
+ * `panic: …`, `Warning: …`), or `Fatal error:` (PHP without its `PHP ` prefix, Go). A plain word
+ * (`critical section entered`, `info about x`) is message text.
+ */
+export function levelAtStart(line: string): Level | undefined {
+  if (/^fatal error:/i.test(line)) return 'fatal';
+  let end = line.indexOf(' ');
+  if (end < 0) end = line.length;
+  const bracketed = line.charCodeAt(0) === 91 /* [ */ && line.charCodeAt(end - 1) === 93 /* ] */;
+  const colon = line.charCodeAt(end - 1) === 58 /* : */;
+  const word = line.slice(bracketed ? 1 : 0, bracketed || colon ? end - 1 : end);
+  if (word.length < 3 || word.length > LONGEST_WORD) return undefined;
+  return bracketed || colon || word === word.toUpperCase() ? normalizeLevel(word) : undefined;
+}
+
 /** Words that mark a syslog message without PRI as a problem; weaker words (info) are not trusted in free text. */
 const PROBLEM_WORDS = new Map<string, Level>([
   ['fatal', 'fatal'], ['panic', 'fatal'], ['emerg', 'fatal'], ['emergency', 'fatal'], ['crit', 'fatal'],
