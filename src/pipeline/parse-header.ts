@@ -13,6 +13,7 @@ import { parseLogfmtLine } from './formats/logfmt.js';
 import { levelAtStart, readPhpLabel } from './formats/level.js';
 import { parseNginxLine } from './formats/nginx.js';
 import { parsePhpLine } from './formats/php.js';
+import { parseRubyLoggerLine } from './formats/ruby.js';
 import { parseBsdLine, parsePriorityLine } from './formats/syslog.js';
 import { isDigit, resolveZone, UTC, type Zone } from './formats/time.js';
 
@@ -55,7 +56,7 @@ function parseKnownFormat(line: string, referenceTime: number, zone: Zone): Pars
   if (first === 123 /* { */) return parseJsonLine(line, zone);
   if (first === 60 /* < */) return parsePriorityLine(line, referenceTime, zone);
   if (first === 80 /* P */ && line.startsWith('PHP ')) return parsePhpStderrLine(line);
-  if (first >= 65 && first <= 90 /* A-Z: a month name */) return parseBsdLine(line, referenceTime, zone);
+  if (first >= 65 && first <= 90 /* A-Z */) return line.charCodeAt(1) === 44 /* , */ ? parseRubyLoggerLine(line, zone) : parseBsdLine(line, referenceTime, zone);
   if ((first >= 97 && first <= 122) || first === 64 /* a-z, @: a logfmt key */) return parseLogfmtLine(line, zone);
   return undefined;
 }

@@ -14,6 +14,7 @@
  */
 
 import { readEnvelope } from '../pipeline/formats/envelope.js';
+import { startsRubyLogger } from '../pipeline/formats/ruby.js';
 import { readMonthName } from '../pipeline/formats/time.js';
 
 /** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
@@ -275,7 +276,7 @@ function isPhpTraceBody(line: string, start: number): boolean {
 
 /**
  * A line that opens a record of its own: a date prefix (PHP, Monolog, Apache, ISO, nginx), a
- * syslog PRI or BSD month-day time, a JSON object, or a PHP error label on stderr.
+ * syslog PRI or BSD month-day time, a JSON object, a PHP error label on stderr, or Ruby's Logger.
  */
 function startsHeader(line: string): boolean {
   const first = line.charCodeAt(0);
@@ -284,7 +285,7 @@ function startsHeader(line: string): boolean {
   if (first === 60 /* < */) return isPriority(line);
   if (first === 123 /* { */) return true;
   if (line.startsWith('PHP ')) return isUpper(line.charCodeAt(4));
-  return isMonthDayTime(line, 0);
+  return startsRubyLogger(line) || isMonthDayTime(line, 0);
 }
 
 /** `[23-Nov-2026` or `[2026-11-24`. */

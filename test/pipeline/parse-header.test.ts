@@ -245,6 +245,24 @@ describe('JSON lines', () => {
   });
 });
 
+describe("Ruby's Logger (Rails)", () => {
+  it('reads time (in the local zone), level, program name and message', () => {
+    checkRows([
+      { line: 'E, [2026-11-24T01:05:25.123456 #1234] ERROR -- : boom', at: at('2026-11-24T01:05:25.123Z'), level: 'error', message: 'boom' },
+      { line: 'I, [2026-11-24T01:05:25.123456 #1234]  INFO -- app: Started GET "/" for 127.0.0.1', at: at('2026-11-24T01:05:25.123Z'), level: 'info', message: 'Started GET "/" for 127.0.0.1' },
+      { line: 'F, [2026-11-24T01:05:25.000001 #7] FATAL -- : [3f2a] ActiveRecord::RecordNotFound (x):', at: at('2026-11-24T01:05:25Z'), level: 'fatal', message: '[3f2a] ActiveRecord::RecordNotFound (x):' },
+      { line: 'A, [2026-11-24T01:05:25.000001 #7]   ANY -- : anything', at: at('2026-11-24T01:05:25Z'), level: undefined, message: 'anything' },
+    ]);
+    expect(parseHeader('W, [2026-11-24T02:05:25.000000 #7]  WARN -- : x', REFERENCE, 'Europe/Berlin').at).toBe(at('2026-11-24T01:05:25Z'));
+  });
+
+  it('leaves lines that only start like it alone', () => {
+    for (const line of ['E, [not a time] ERROR -- : x', 'E, [2026-11-24T01:05:25.1 ERROR -- : x', 'E, [2026-11-24T01:05:25.1 #12] ERROR no separator']) {
+      expect(parseHeader(line, REFERENCE).message, line).toBe(line);
+    }
+  });
+});
+
 describe('logfmt lines', () => {
   it('reads time, level, message and host; the pairs beyond them stay in the message as written', () => {
     checkRows([

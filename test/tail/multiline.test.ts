@@ -157,6 +157,18 @@ describe('Python', () => {
   });
 });
 
+describe('Ruby', () => {
+  it('joins the backtrace a Logger line carries on the lines after it', () => {
+    const error = [
+      'E, [2026-11-24T01:05:25.123456 #1234] ERROR -- : undefined method `name\' for nil (NoMethodError)',
+      "app/models/listing.rb:12:in `title'",
+      "app/controllers/listings_controller.rb:5:in `show'",
+    ];
+    const next = 'I, [2026-11-24T01:05:26.000001 #1234]  INFO -- : Completed 500';
+    expect(records([...error, next])).toEqual([error, [next]]);
+  });
+});
+
 describe('Go', () => {
   it('joins a panic and its goroutine dump, on stderr or after a log line', () => {
     const panic = [
