@@ -8,13 +8,14 @@
  * carry one. Records without a header (stderr of a script, unknown formats) take only lines with
  * a recognised continuation shape. PHP's own trace lines carry a date prefix of their own
  * (`[23-Nov-2026 14:03:11 UTC] PHP   1. {main}() …`) and still continue the record before them.
- * A Go panic's goroutine dump (frames, `goroutine N [running]:`) continues the panic's record.
+ * A Go panic's goroutine dump (frames, `goroutine N [running]:`) continues the panic's record, and
+ * so do the Logger-stamped backtrace lines of Rails' tagged logging.
  * A line in an envelope (Docker, CRI, the journal: formats/envelope.ts) is read for what it wraps,
  * and the envelope stamps it as a header would: it opens a record unless its shape continues one.
  */
 
 import { readEnvelope } from '../pipeline/formats/envelope.js';
-import { startsRubyLogger } from '../pipeline/formats/ruby.js';
+import { isRubyTraceLine, startsRubyLogger } from '../pipeline/formats/ruby.js';
 import { readMonthName } from '../pipeline/formats/time.js';
 
 /** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
@@ -189,7 +190,7 @@ const enum LineKind {
  */
 function nextLineKind(state: SourceState, line: string, enveloped: boolean): LineKind {
   if (line.length === 0 || startsWithSpace(line)) return LineKind.Continues; // blank and indented lines never start a record
-  if (isPhpTraceLine(line)) return LineKind.Continues;
+  if (isPhpTraceLine(line) || isRubyTraceLine(line)) return LineKind.Continues;
   if (state.inGoTrace && isGoTraceLine(line)) return LineKind.Continues;
   if (startsHeader(line)) return LineKind.StartsHeaded;
   if (state.inTraceback || hasContinuationShape(line)) return LineKind.Continues;

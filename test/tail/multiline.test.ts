@@ -167,6 +167,19 @@ describe('Ruby', () => {
     const next = 'I, [2026-11-24T01:05:26.000001 #1234]  INFO -- : Completed 500';
     expect(records([...error, next])).toEqual([error, [next]]);
   });
+
+  it("joins Rails' tagged backtrace, one Logger line per frame, but not a request's indented details", () => {
+    const stamp = (level: string) => `${level[0]}, [2026-11-24T01:05:25.123456 #1234] ${level.padStart(5)} -- : [req-7]`;
+    const error = [
+      `${stamp('FATAL')} ActiveRecord::RecordNotFound (Couldn't find Listing with 'id'=42):`,
+      `${stamp('FATAL')}   `,
+      `${stamp('FATAL')} app/controllers/listings_controller.rb:5:in \`show'`,
+      `${stamp('FATAL')} app/views/listings/show.html.erb:3`,
+    ];
+    const request = [`${stamp('INFO')} Started GET "/listings/42"`];
+    const detail = [`${stamp('ERROR')}   PG::ConnectionBad: connection lost`];
+    expect(records([...request, ...detail, ...error])).toEqual([request, detail, error]);
+  });
 });
 
 describe('Go', () => {

@@ -6,7 +6,7 @@
 import type { ParsedHeader } from '../record.js';
 import { scanIsoTime, type TimeOut } from './iso.js';
 import { normalizeLevel, skipSpaces } from './level.js';
-import { isDigit, type Zone } from './time.js';
+import { isDigit, UTC, type Zone } from './time.js';
 
 const time: TimeOut = { at: undefined };
 
@@ -18,6 +18,44 @@ export function startsRubyLogger(line: string): boolean {
 
 /** A Ruby Logger line, or undefined for anything else. */
 export function parseRubyLoggerLine(line: string, zone: Zone): ParsedHeader | undefined {
+  const fields = readFields(line, zone);
+  if (fields === undefined) return undefined;
+  const { labelStart, labelEnd, messageStart } = fields;
+  return { at: time.at, level: normalizeLevel(line.slice(labelStart, labelEnd)), message: line.slice(messageStart), messageStart, host: undefined };
+}
+
+/**
+ * Rails' tagged logging writes a backtrace one Logger line per frame (`F, […] FATAL -- : [req-id]
+ * app/models/listing.rb:12:in 'title'`), with empty ones around it: such a line continues the
+ * record before it, as PHP's date-stamped trace lines do. After the tags: a frame (`path:line`,
+ * perhaps `:in …`) or nothing. Indented lines are not taken: Rails indents a request's details
+ * (`  User Load …`), and an error among them must not vanish into the request's record.
+ */
+export function isRubyTraceLine(line: string): boolean {
+  const fields = readFields(line, UTC);
+  if (fields === undefined) return false;
+  let p = fields.tagsStart;
+  while (line.charCodeAt(p) === 91 /* [ */) {
+    const close = line.indexOf('] ', p);
+    if (close < 0) break;
+    p = close + 2;
+  }
+  return p >= line.length || line.slice(p).trim() === '' || FRAME.test(line.slice(p));
+}
+
+/** `app/models/listing.rb:12` or `…:12:in 'title'` (backticks before Ruby 3.4). */
+const FRAME = /^[\w./@-]+:\d+(?::in [`'].*)?$/;
+
+interface Fields {
+  labelStart: number;
+  labelEnd: number;
+  /** Where the message starts, its leading spaces skipped (the parser's message). */
+  messageStart: number;
+  /** Where the message starts with its spaces (Rails' tags first). */
+  tagsStart: number;
+}
+
+function readFields(line: string, zone: Zone): Fields | undefined {
   if (!startsRubyLogger(line)) return undefined;
   const timeEnd = scanIsoTime(line, 4, zone, time);
   if (timeEnd < 0 || !line.startsWith(' #', timeEnd)) return undefined;
@@ -29,6 +67,7 @@ export function parseRubyLoggerLine(line: string, zone: Zone): ParsedHeader | un
   if (labelEnd < 0) return undefined;
   const separator = line.indexOf(':', labelEnd + 4);
   if (separator < 0) return undefined;
-  const messageStart = skipSpaces(line, separator + 1);
-  return { at: time.at, level: normalizeLevel(line.slice(labelStart, labelEnd)), message: line.slice(messageStart), messageStart, host: undefined };
+  // Logger's format puts one space after the colon; what follows is the message as written.
+  const tagsStart = line.charCodeAt(separator + 1) === 32 ? separator + 2 : separator + 1;
+  return { labelStart, labelEnd, messageStart: skipSpaces(line, separator + 1), tagsStart };
 }
