@@ -188,7 +188,7 @@ export class SignatureCatalog {
 
   private open(id: string, tokens: string[], traits: Uint8Array): Cluster {
     if (this.clusters.size >= this.maxTemplates) this.evictLeastRecentlyUsed();
-    const cluster: Cluster = { id, tokens: [...tokens], traits: traits.slice(), template: tokens.join(' '), version: 0, lastUsed: this.tick, queuedAt: this.tick, evicted: false };
+    const cluster: Cluster = { id, tokens: [...tokens], traits, template: tokens.join(' '), version: 0, lastUsed: this.tick, queuedAt: this.tick, evicted: false };
     this.clusters.set(id, cluster);
     this.useOrder.push({ cluster, queuedAt: cluster.queuedAt });
     const sameLength = this.byLength.get(tokens.length);

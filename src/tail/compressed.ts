@@ -5,7 +5,7 @@
  * binary after `BZh` and a block size), so a log is never mistaken for one.
  */
 
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Each format's first bytes; `undefined` stands for bzip2's block size, a digit 1–9. */
 const SIGNATURES: ReadonlyArray<{ format: string; bytes: ReadonlyArray<number | undefined> }> = [
@@ -43,14 +43,19 @@ function isBlockSizeDigit(byte: number): boolean {
   return byte >= 0x31 && byte <= 0x39;
 }
 
+/** `compressionOf` the first bytes of an open file. */
+export async function readCompression(handle: FileHandle): Promise<string | null | undefined> {
+  const start = Buffer.alloc(COMPRESSION_MAGIC_BYTES);
+  const { bytesRead } = await handle.read(start, 0, start.length, 0);
+  return compressionOf(start.subarray(0, bytesRead));
+}
+
 /** `compressionOf` the file at `path` (a file that cannot be opened or read is not compressed: its reader reports that). */
 export async function compressionOfFile(path: string): Promise<string | null | undefined> {
   const handle = await open(path, 'r').catch(() => undefined);
   if (handle === undefined) return null;
   try {
-    const start = Buffer.alloc(COMPRESSION_MAGIC_BYTES);
-    const { bytesRead } = await handle.read(start, 0, start.length, 0);
-    return compressionOf(start.subarray(0, bytesRead));
+    return await readCompression(handle);
   } catch {
     return null;
   } finally {

@@ -15,7 +15,7 @@ import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
 import { findSinceOffset, type LineTime } from './since.js';
-import { COMPRESSION_MAGIC_BYTES, compressionOf } from './compressed.js';
+import { readCompression } from './compressed.js';
 import { rotatedBasesOf, rotatedSiblingsSince, SeenHeads, type RotatedSibling } from './rotated-siblings.js';
 import { checkpointOf, identityKey, resumeOffset, type FileCheckpoint, type ResumePoints } from './state.js';
 import type { LineBatch, SourceCounters } from './types.js';
@@ -751,9 +751,7 @@ export class FileFollower {
    */
   private async isCompressed(tail: Tail, size: number): Promise<boolean> {
     if (tail.compression === undefined && size > 0) {
-      const start = Buffer.alloc(Math.min(size, COMPRESSION_MAGIC_BYTES));
-      const { bytesRead } = await tail.handle.read(start, 0, start.length, 0);
-      tail.compression = compressionOf(start.subarray(0, bytesRead));
+      tail.compression = await readCompression(tail.handle);
       if (typeof tail.compression === 'string') {
         this.warn(`${tail.display}: ${tail.compression}-compressed, not text; skipped (leave compressed files out of the pattern, e.g. 'app.log' or 'app.log.[0-9]')`);
       }

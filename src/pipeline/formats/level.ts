@@ -189,13 +189,13 @@ function skipSeparators(text: string, from: number): number {
  */
 export function levelAtStart(line: string): Level | undefined {
   if (/^fatal error:/i.test(line)) return 'fatal';
+  const token = readLevelToken(line, 0);
+  if (token === undefined) return undefined;
   let end = line.indexOf(' ');
   if (end < 0) end = line.length;
-  const bracketed = line.charCodeAt(0) === 91 /* [ */ && line.charCodeAt(end - 1) === 93 /* ] */;
-  const colon = line.charCodeAt(end - 1) === 58 /* : */;
-  const word = line.slice(bracketed ? 1 : 0, bracketed || colon ? end - 1 : end);
-  if (word.length < 3 || word.length > LONGEST_WORD) return undefined;
-  return bracketed || colon || word === word.toUpperCase() ? normalizeLevel(word) : undefined;
+  const raw = line.slice(0, end);
+  const marked = raw.startsWith('[') || raw.endsWith(']') || raw.endsWith(':') || raw === raw.toUpperCase();
+  return marked ? token.level : undefined;
 }
 
 /** Words that mark a syslog message without PRI as a problem; weaker words (info) are not trusted in free text. */

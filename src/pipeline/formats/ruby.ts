@@ -40,7 +40,8 @@ export function isRubyTraceLine(line: string): boolean {
     if (close < 0) break;
     p = close + 2;
   }
-  return p >= line.length || line.slice(p).trim() === '' || FRAME.test(line.slice(p));
+  const rest = line.slice(p);
+  return rest.trim() === '' || FRAME.test(rest);
 }
 
 /** `app/models/listing.rb:12` or `…:12:in 'title'` (backticks before Ruby 3.4). */
