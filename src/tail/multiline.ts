@@ -209,6 +209,9 @@ function startsTraceback(line: string): boolean {
 
 /** A Go panic or fatal error (`panic: …`, `fatal error: …`), or a goroutine dump's first line: a goroutine dump follows. */
 function startsGoTrace(line: string): boolean {
+  // One character rules out almost every line: this runs for each record and continuation line.
+  const first = line.charCodeAt(0);
+  if (first !== 112 /* p */ && first !== 102 /* f */ && first !== 103 /* g */) return false;
   return line.startsWith('panic: ') || line.startsWith('fatal error: ') || isGoroutineHeader(line);
 }
 
