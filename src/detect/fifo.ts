@@ -2,10 +2,11 @@
  * A first-in-first-out queue over an array with a moving head. Maps used as queues (delete the
  * first key, add at the end) are slow in V8: deleted slots stay in place until a rehash, so
  * finding the first live key walks them. Here taking the oldest is O(1) amortised, and the array
- * is compacted once half of it has been taken.
+ * is compacted once half of it has been taken; a taken slot is cleared at once, so the queue
+ * never keeps an item alive.
  */
 export class Fifo<T> {
-  private items: T[] = [];
+  private items: Array<T | undefined> = [];
   private head = 0;
 
   get size(): number {
@@ -18,7 +19,7 @@ export class Fifo<T> {
 
   /** Drops every item `keep` rejects, keeping the order of the rest. */
   retain(keep: (item: T) => boolean): void {
-    this.items = this.items.slice(this.head).filter(keep);
+    this.items = (this.items.slice(this.head) as T[]).filter(keep);
     this.head = 0;
   }
 
@@ -26,7 +27,7 @@ export class Fifo<T> {
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head]!;
-    this.head++;
+    this.items[this.head++] = undefined;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
