@@ -14,6 +14,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { PatternSet } from './discovery.js';
 import { compileHostPattern, type HostOfPath } from './hosts.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitterTally } from './line-splitter.js';
+import { chunkBatch, ChunkLines } from './chunk-lines.js';
 import { findSinceOffset, type LineTime } from './since.js';
 import { readCompression } from './compressed.js';
 import { rotatedBasesOf, rotatedSiblingsSince, SeenHeads, type RotatedSibling } from './rotated-siblings.js';
@@ -719,8 +720,9 @@ export class FileFollower {
       tail.size = Math.max(tail.size, tail.offset);
       budget -= bytesRead;
       this.totals.bytes += bytesRead;
-      const lines: string[] = [];
+      const lines = new ChunkLines(chunk);
       tail.splitter.push(chunk, lines);
+      lines.seal();
       this.emit(tail, lines, this.options.resume === undefined ? undefined : this.lineOffsets(tail, chunk, chunkStart, lines.length));
     }
     return true;
@@ -815,13 +817,16 @@ export class FileFollower {
     await tail.handle.close().catch(() => undefined);
   }
 
-  private emit(tail: Tail, lines: string[], offsets: number[] | undefined): void {
+  /** `lines`: decoded, or a chunk's to be decoded when read (see chunk-lines.ts). */
+  private emit(tail: Tail, lines: string[] | ChunkLines, offsets: number[] | undefined): void {
     if (lines.length === 0) return;
     this.totals.lines += lines.length;
     if (offsets === undefined) {
-      this.onBatch({ source: tail.display, host: tail.host, lines, arrivedAt: Date.now() });
+      const fields = { source: tail.display, host: tail.host, arrivedAt: Date.now() };
+      this.onBatch(Array.isArray(lines) ? { ...fields, lines } : chunkBatch(fields, lines));
       return;
     }
+    if (!Array.isArray(lines)) lines = lines.lines();
     if (tail.replayUntil > 0) {
       for (let index = 1; index < offsets.length; index++) if (offsets[index]! <= tail.replayUntil) this.totals.replayed++;
       if (offsets[offsets.length - 1]! >= tail.replayUntil) tail.replayUntil = 0;

@@ -16,6 +16,11 @@ const CARRIAGE_RETURN = 0x0d;
 const NUL = 0x00;
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
+export type LineEncoding = 'utf8' | 'latin1';
+
+/** Where split lines go: decoded into an array, or a collector that decodes `bytes.toString(encoding, from, to)` later. */
+export type LineOutput = string[] | { add(bytes: Buffer, from: number, to: number, encoding: LineEncoding): void };
+
 /** What a splitter changed or skipped; the caller folds these into its SourceCounters. */
 export interface SplitterTally {
   /** Lines cut at the cap. */
@@ -40,7 +45,7 @@ export class LineSplitter {
    * chunks; one vectorised check per chunk) as latin1, which reads the same for ASCII and is a
    * third cheaper per line. Lines joined from held bytes are always decoded as UTF-8.
    */
-  private chunkEncoding: 'utf8' | 'latin1' = 'utf8';
+  private chunkEncoding: LineEncoding = 'utf8';
 
   /** `tally` may be shared by many splitters so a follower sums all its files in one place. */
   constructor(
@@ -58,8 +63,11 @@ export class LineSplitter {
     return this.heldLength;
   }
 
-  /** Splits `chunk`, appending every completed line to `out`. */
-  push(chunk: Uint8Array, out: string[]): void {
+  /**
+   * Splits `chunk`, appending every completed line to `out`: decoded now into an array, or kept
+   * as byte spans by a ChunkLines (chunk-lines.ts) to be decoded where and when they are read.
+   */
+  push(chunk: Uint8Array, out: LineOutput): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.chunkEncoding = isAscii(bytes) ? 'latin1' : 'utf8';
     let position = 0;
@@ -86,7 +94,7 @@ export class LineSplitter {
   }
 
   /** Emits the held partial line, if any (end of input, or a rotated file being closed), and forgets all state. */
-  end(out: string[]): void {
+  end(out: LineOutput): void {
     if (this.heldLength > 0 && !this.discarding) {
       const line = Buffer.concat(this.held, this.heldLength);
       this.emit(line, 0, line.length, false, out, 'utf8');
@@ -117,7 +125,7 @@ export class LineSplitter {
   }
 
   /** Keeps bytes of an unfinished line, up to the cap; a line past the cap is cut now and the rest skipped. */
-  private hold(bytes: Buffer, start: number, end: number, out: string[]): void {
+  private hold(bytes: Buffer, start: number, end: number, out: LineOutput): void {
     const room = this.capacity() - this.heldLength;
     const taken = Math.min(end - start, room);
     // Copy: the caller may reuse its read buffer.
@@ -141,7 +149,7 @@ export class LineSplitter {
   }
 
   /** Emits the line ending at `newline`, joined with any held start of it. */
-  private completeLine(bytes: Buffer, start: number, newline: number, out: string[]): void {
+  private completeLine(bytes: Buffer, start: number, newline: number, out: LineOutput): void {
     if (this.heldLength === 0) {
       this.emit(bytes, start, newline, false, out, this.chunkEncoding);
       return;
@@ -159,7 +167,7 @@ export class LineSplitter {
    * before the newline, and cuts it at the cap. `overflowed` means bytes past `end` were already
    * dropped, so the line is known to be overlong and its last byte is not a line ending.
    */
-  private emit(bytes: Buffer, start: number, end: number, overflowed: boolean, out: string[], encoding: 'utf8' | 'latin1'): void {
+  private emit(bytes: Buffer, start: number, end: number, overflowed: boolean, out: LineOutput, encoding: LineEncoding): void {
     let from = start;
     if (this.atStreamStart) {
       this.atStreamStart = false;
@@ -171,7 +179,8 @@ export class LineSplitter {
       to = utf8BoundaryAtOrBefore(bytes, from, from + this.maxLineBytes);
       this.tally.truncated++;
     }
-    out.push(bytes.toString(encoding, from, to));
+    if (Array.isArray(out)) out.push(bytes.toString(encoding, from, to));
+    else out.add(bytes, from, to, encoding);
   }
 }
 

@@ -1,3 +1,5 @@
+import type { ChunkLines } from './chunk-lines.js';
+
 /**
  * What sources hand to the pipeline: lines in batches, one batch per read chunk, so the hot path
  * is plain loops over arrays rather than one Observable emission per line.
@@ -9,6 +11,8 @@ export interface LineBatch {
   host: string | undefined;
   /** Decoded lines (invalid UTF-8 already U+FFFD), without `\n`/`\r\n`, cut at the line cap. */
   lines: string[];
+  /** Files only: the lines as spans of the read chunk's bytes (`lines` decodes them when first read), for pre-signing workers. */
+  chunk?: ChunkLines;
   /** Wall-clock ms when the chunk was read: the event time of lines that carry none. */
   arrivedAt: number;
   /** Added for --state (files only): the file's identity `${dev}:${ino}`, so consumed offsets can be saved. */
