@@ -6,8 +6,10 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { LineSplitter } from '../dist/tail/line-splitter.js';
+import { ChunkLines, chunkBatch } from '../dist/tail/chunk-lines.js';
 import { RecordPath } from '../dist/pipeline/record-path.js';
 import { Detector } from '../dist/detect/detector.js';
+import { defaultPresignWorkers, Presigner } from '../dist/pipeline/presign.js';
 import { boundHeapGrowth } from '../dist/cli/heap-growth.js';
 
 // Measured as `logwatch watch` runs (src/cli/watch.ts).
@@ -17,26 +19,33 @@ boundHeapGrowth();
 const CHUNK = 1 << 18;
 
 /**
- * Calls onChunk(buffer, file) for every read of every file, one read per file in turn, as the
- * follower reads files that all grow: hosts' lines arrive interleaved in time, as in a live run
- * (read one whole file after another, every host but the first would be hours late).
+ * Every read of every file as [buffer, file], one read per file in turn, as the follower reads
+ * files that all grow: hosts' lines arrive interleaved in time, as in a live run (read one whole
+ * file after another, every host but the first would be hours late). The buffer is reused.
  */
-function readAll(files, onChunk) {
+function* chunksOf(files) {
   const buffer = Buffer.allocUnsafe(CHUNK);
-  let bytes = 0;
   let open = files.map((file) => ({ file, fd: openSync(file, 'r') }));
   while (open.length > 0) {
     for (const source of open) {
       const n = readSync(source.fd, buffer, 0, CHUNK, null);
-      bytes += n;
       if (n > 0) {
-        onChunk(buffer.subarray(0, n), source.file);
+        yield [buffer.subarray(0, n), source.file];
         continue;
       }
       closeSync(source.fd);
       source.fd = -1;
     }
     open = open.filter((source) => source.fd >= 0);
+  }
+}
+
+/** Calls onChunk(buffer, file) for every chunk of `chunksOf(files)`; returns the bytes read. */
+function readAll(files, onChunk) {
+  let bytes = 0;
+  for (const [chunk, file] of chunksOf(files)) {
+    bytes += chunk.length;
+    onChunk(chunk, file);
   }
   return bytes;
 }
@@ -95,26 +104,68 @@ function judged(detector) {
   };
 }
 
+/**
+ * Batches as the follower makes them: each read split into a ChunkLines (src/tail/chunk-lines.ts),
+ * whose lines are decoded when first read.
+ */
+function* batchesOf(files) {
+  const splitters = new Map();
+  for (const [chunk, file] of chunksOf(files)) {
+    let splitter = splitters.get(file);
+    if (splitter === undefined) splitters.set(file, (splitter = new LineSplitter()));
+    const lines = new ChunkLines(chunk);
+    splitter.push(chunk, lines);
+    lines.seal();
+    yield [chunkBatch({ source: file, host: file.split('/').at(-2), arrivedAt: 0 }, lines), chunk.length];
+  }
+}
+
 /** The whole record path: split → multi-line → parse → fingerprint → buckets → a judgement per second. */
 function record(files) {
   const path = new RecordPath({ localHost: 'bench-host' });
   const detector = new Detector();
   const detect = judged(detector);
-  const splitters = new Map();
-  const out = [];
   let records = 0;
-  const bytes = readAll(files, (chunk, file) => {
-    let splitter = splitters.get(file);
-    if (splitter === undefined) splitters.set(file, (splitter = new LineSplitter()));
-    splitter.push(chunk, out);
-    const host = file.split('/').at(-2);
-    const signed = path.push({ source: file, host, lines: out.splice(0), arrivedAt: 0 });
+  let bytes = 0;
+  for (const [batch, size] of batchesOf(files)) {
+    bytes += size;
+    const signed = path.push(batch);
     records += signed.length;
     detect(signed);
-  });
+  }
   const rest = path.flushAll();
   detect(rest);
   return { lines: path.lines, records: records + rest.length, bytes, signatures: detector.counters.signatures, evicted: detector.counters.evicted };
+}
+
+/**
+ * `record` with pre-signing workers (src/pipeline/presign.ts; PRESIGN_WORKERS, default as
+ * `logwatch watch`): reading waits while more than a few batches wait for their release, as
+ * the follower's reads give way to the workers' replies.
+ */
+async function recordPresigned(files) {
+  const workers = Number(process.env.PRESIGN_WORKERS ?? defaultPresignWorkers());
+  const presigner = new Presigner({ zone: 'UTC', workers, warn: (line) => process.stderr.write(`${line}\n`) });
+  const path = new RecordPath({ localHost: 'bench-host' });
+  const detector = new Detector();
+  const detect = judged(detector);
+  let records = 0;
+  presigner.onRelease((batch, presigned) => {
+    const signed = path.push(batch, presigned);
+    records += signed.length;
+    detect(signed);
+  });
+  let bytes = 0;
+  for (const [batch, size] of batchesOf(files)) {
+    bytes += size;
+    presigner.submit(batch);
+    await presigner.backlogAtMost(Number(process.env.PRESIGN_BACKLOG ?? 6));
+  }
+  await presigner.drained();
+  await presigner.close();
+  const rest = path.flushAll();
+  detect(rest);
+  return { lines: path.lines, records: records + rest.length, bytes, signatures: detector.counters.signatures, evicted: detector.counters.evicted, workers, released: presigner.released };
 }
 
 /** Many distinct messages (unique non-numeric words, so masking cannot merge them): memory must stay bounded. */
@@ -139,13 +190,13 @@ function cardinality(totalLines, distinct) {
 }
 
 const [mode, ...args] = process.argv.slice(2);
-const modes = { count, split, decode, record, cardinality: () => cardinality(Number(args[0]), Number(args[1])) };
+const modes = { count, split, decode, record, presigned: recordPresigned, cardinality: () => cardinality(Number(args[0]), Number(args[1])) };
 if (!(mode in modes)) {
-  process.stderr.write(`usage: throughput.mjs count|split|decode|record FILE… | cardinality LINES DISTINCT\n`);
+  process.stderr.write(`usage: throughput.mjs count|split|decode|record|presigned FILE… | cardinality LINES DISTINCT\n`);
   process.exit(2);
 }
 const started = process.hrtime.bigint();
-const result = mode === 'cardinality' ? modes.cardinality() : modes[mode](args);
+const result = mode === 'cardinality' ? modes.cardinality() : await modes[mode](args);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const maxRssMB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ mode, ...result, seconds, linesPerSecond: result.lines / seconds, maxRssMB })}\n`);

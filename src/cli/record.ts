@@ -37,6 +37,7 @@ export function recordCommand(): Command {
     .option('--stats-every <duration>', 'period of stats events', '10s')
     .option('--catalog <file>', 'known signatures kept across runs (as for watch)')
     .option('--zone <zone>', 'zone of log times written without one (as for watch); the replay reads the recording in it')
+    .option('--workers <n>', 'threads that parse and fingerprint lines beside the main one (as for watch)')
     .action(async (paths: string[], flags: RecordFlags) => {
       const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
       const options = watchOptions(paths, flags, loadConfig(flags.config));

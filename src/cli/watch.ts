@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { findMissingPlainPaths } from '../tail/discovery.js';
 import { startWatch, type WatchOptions } from '../pipeline/watch.js';
+import { defaultPresignWorkers } from '../pipeline/presign.js';
 import { loadConfig, zoneFrom, type Config } from './config.js';
 import { openRecording, recordEvents, type FixtureRecorder } from '../tail/recorder.js';
 import { parseDuration } from './duration.js';
@@ -33,6 +34,7 @@ export interface FollowFlags {
   state?: string;
   catalog?: string;
   zone?: string;
+  workers?: string;
 }
 
 interface WatchFlags extends FollowFlags {
@@ -65,6 +67,7 @@ export function watchCommand(): Command {
     .option('--state <dir>', 'keep read offsets in DIR, so a restart neither loses nor repeats a line')
     .option('--catalog <file>', 'known signatures kept across runs: those in FILE are not new, any other is new at once')
     .option('--zone <zone>', 'zone of log times written without one (nginx, Apache, syslog, ISO without offset): IANA name or offset; default UTC')
+    .option('--workers <n>', `threads that parse and fingerprint lines beside the main one (default ${defaultPresignWorkers()} here: cores - 1, at most 4; 0: none)`)
     .option('--record <dir>', 'also record the session as a fixture directory (see `logwatch record`)')
     .option('--force', 'with --record: replace the fixture files in a non-empty directory')
     .action(async (paths: string[], flags: WatchFlags, command: Command) => {
@@ -113,6 +116,7 @@ export function watchOptions(paths: string[], flags: FollowFlags, config: Config
   if (deploysFile !== undefined) options.deploysFile = deploysFile;
   const zone = zoneFrom(flags.zone, config);
   if (zone !== undefined) options.zone = zone;
+  options.presignWorkers = flags.workers === undefined ? defaultPresignWorkers() : parseWorkers(flags.workers);
   return options;
 }
 
@@ -126,6 +130,14 @@ function sinkChoice(flags: WatchFlags, config: Config, listenIsDefault: boolean)
     deployWindowMs: config.thresholds?.windowMs ?? DEFAULT_THRESHOLDS.windowMs,
     title: 'watch',
   };
+}
+
+function parseWorkers(text: string): number {
+  const workers = Number(text);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+    throw new UsageError(`--workers: "${text}" is not a thread count; use a whole number from 0 to 64`);
+  }
+  return workers;
 }
 
 function parsePort(text: string): number {

@@ -23,6 +23,19 @@ export class Fifo<T> {
     this.head = 0;
   }
 
+  /** The oldest item, left in place; undefined when empty. */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  /** Every item, oldest first, removed. */
+  drain(): T[] {
+    const items = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    return items;
+  }
+
   /** The oldest item, removed; undefined when empty. */
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;

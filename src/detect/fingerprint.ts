@@ -10,7 +10,7 @@ import { ShapeMemo } from './shape-memo.js';
 import { visibleText } from '../pipeline/visible-text.js';
 
 /** What is worked out once per template. */
-interface TemplateEntry {
+export interface TemplateEntry {
   template: string;
   id: string;
 }
@@ -60,12 +60,12 @@ export function firstLine(message: string): string {
   return end === message.length ? message : message.slice(0, end);
 }
 
-/** The id of a template: 8 hex characters of FNV-1a 64 over its UTF-8 bytes, high half xor low half. */
 /** Whether `line[from…]` is its own first line: no newline in it and no `\r` for `firstLine` to drop. */
-function isFirstLineFrom(line: string, from: number): boolean {
+export function isFirstLineFrom(line: string, from: number): boolean {
   return line.indexOf('\n', from) < 0 && (line.length === from || line.charCodeAt(line.length - 1) !== 13);
 }
 
+/** The id of a template: 8 hex characters of FNV-1a 64 over its UTF-8 bytes, high half xor low half. */
 export function templateId(template: string): string {
   return fnv1a64Folded(template);
 }
@@ -123,39 +123,91 @@ export interface Fingerprinter {
 }
 
 /** A template's pure id and its place in the catalog, found once per template. */
-interface SignedTemplate extends TemplateEntry {
+export interface SignedTemplate extends TemplateEntry {
   known: KnownTemplate | undefined;
 }
 
 /**
- * The pure fingerprint followed by the template catalog. The fingerprinter's own template cache
- * (keyed by template, never by line; bounded like the catalog's) holds each template's id and
- * catalog entry, so a line of a known template costs the masking scan and one lookup by its hash:
- * no template string is built and the catalog's map is not consulted. In front of the masker, the
- * shape memo (shape-memo.ts) answers for lines that differ from a learnt one only in masked
- * digits — most lines — with one pass over the characters and a slice per value.
+ * The pure part of signing a first line, with its memos: the template's entry (made once per
+ * template by `make`), and the line's telling values and values in `telling`/`values` until the
+ * next call. The pipeline's fingerprinter and the pre-signing worker (src/pipeline/presign-worker.ts)
+ * both sign through one.
  */
+export interface PureSigner<Entry extends TemplateEntry> {
+  signLine(line: string, from: number): Entry;
+  readonly telling: Telling[];
+  readonly values: string[];
+}
+
+/**
+ * The fingerprinter's own template cache (keyed by template, never by line; bounded like the
+ * catalog's) holds each template's entry, so a line of a known template costs the masking scan
+ * and one lookup by its hash: no template string is built. In front of the masker, the shape memo
+ * (shape-memo.ts) answers for lines that differ from a learnt one only in masked digits — most
+ * lines — with one pass over the characters and a slice per value.
+ */
+export function createPureSigner<Entry extends TemplateEntry>(cap: number, make: (template: string) => Entry): PureSigner<Entry> {
+  const templates = new TemplateCache<Entry>(cap);
+  const memo = new ShapeMemo<Entry>(cap);
+  const signer = {
+    telling: NO_TELLING as Telling[],
+    values: NO_VALUES as string[],
+    signLine(line: string, from: number): Entry {
+      const recalled = memo.recall(line, from);
+      if (recalled !== undefined) {
+        signer.telling = memo.telling;
+        signer.values = memo.values;
+        return recalled;
+      }
+      const scanned = scanLineFrom(line, from);
+      // Copied out first: the memo's check masks again, which reuses the masker's state.
+      const facts = { values: scanned.maskedValues, telling: scanned.tellingValues, key: scanned.key, check: scanned.check };
+      const entry = templates.get(scanned, make);
+      memo.learn(line, from, facts, entry);
+      signer.telling = facts.telling;
+      signer.values = facts.values;
+      return entry;
+    },
+  };
+  return signer;
+}
+
+const NO_TELLING: readonly Telling[] = Object.freeze([]);
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
+/** What the pipeline and `logwatch fingerprint` use: the pure function, then the catalog. */
+export interface Fingerprinter {
+  sign(message: string): Fingerprint;
+  /** `sign(line.slice(from))` without the slice (a message that is the rest of its line). */
+  signFrom(line: string, from: number): Fingerprint;
+  /** A line signed elsewhere (its pure part, by a pre-signing worker): the catalog's fingerprint of it. */
+  finish(signed: SignedTemplate, telling: Telling[], values: string[]): Fingerprint;
+  /** The catalog behind `sign`, for its counts (size, evicted, cachedTemplates). */
+  readonly catalog: SignatureCatalog;
+}
+
+/** The templates cached per signer: the catalog's cap for them. */
+export function templateCacheCap(options: SignatureCatalogOptions = {}): number {
+  return Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES);
+}
+
+/** A signed template's entry before the catalog has placed it. */
+export const signedTemplate = (template: string): SignedTemplate => ({ template, id: templateId(template), known: undefined });
+
+/** The pure fingerprint (createPureSigner) followed by the template catalog. */
 export function createFingerprinter(options: SignatureCatalogOptions = {}): Fingerprinter {
   const catalog = new SignatureCatalog(options);
-  const templates = new TemplateCache<SignedTemplate>(Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES));
-  const entry = (template: string): SignedTemplate => ({ template, id: templateId(template), known: undefined });
-  const memo = new ShapeMemo<SignedTemplate>(Math.max(1, options.maxCachedTemplates ?? DEFAULT_MAX_CACHED_TEMPLATES));
+  const pure = createPureSigner(templateCacheCap(options), signedTemplate);
   const finish = (signed: SignedTemplate, telling: Telling[], values: string[]): Fingerprint => {
     signed.known = catalog.knownTemplate(signed, signed.known);
     return catalog.fingerprintOf(signed.known, signed, telling, values);
   };
-  /** The first line `line[from…]`: from the shape memo, else masked (and the memo taught). */
+  /** The first line `line[from…]`. */
   const signLine = (line: string, from: number): Fingerprint => {
-    const recalled = memo.recall(line, from);
-    if (recalled !== undefined) return finish(recalled, memo.telling, memo.values);
-    const scanned = scanLineFrom(line, from);
-    // Copied out first: the memo's check masks again, which reuses the masker's state.
-    const facts = { values: scanned.maskedValues, telling: scanned.tellingValues, key: scanned.key, check: scanned.check };
-    const signed = templates.get(scanned, entry);
-    memo.learn(line, from, facts, signed);
-    return finish(signed, facts.telling, facts.values);
+    const signed = pure.signLine(line, from);
+    return finish(signed, pure.telling, pure.values);
   };
   const sign = (message: string): Fingerprint => signLine(firstLine(message), 0);
   const signFrom = (line: string, from: number): Fingerprint => (isFirstLineFrom(line, from) ? signLine(line, from) : sign(line.slice(from)));
-  return { sign, signFrom, catalog };
+  return { sign, signFrom, finish, catalog };
 }

@@ -11,9 +11,11 @@ import type { DeployMarker } from './deploy-marker.js';
 import { isoTime, type LogwatchEvent, type StatsEvent, type SummaryEvent } from './events.js';
 import type { SignedRecord } from './record.js';
 import { RecordPath, type AheadOfClock } from './record-path.js';
+import type { PresignedBatch } from './presign.js';
 
 export type EngineInput =
-  | { kind: 'batch'; batch: LineBatch }
+  /** `presigned`: the batch's lines as a pre-signing worker parsed and signed them (presign.ts). */
+  | { kind: 'batch'; batch: LineBatch; presigned?: PresignedBatch | undefined }
   | { kind: 'records'; records: SignedRecord[] }
   | { kind: 'deploy'; marker: DeployMarker }
   | { kind: 'tick'; now: number };
@@ -71,7 +73,7 @@ export class Engine {
   handle(input: EngineInput): LogwatchEvent[] {
     switch (input.kind) {
       case 'batch':
-        return this.addRecords(this.recordPath.push(input.batch));
+        return this.addRecords(this.recordPath.push(input.batch, input.presigned));
       case 'records':
         for (const record of input.records) this.parsedLines += lineCount(record.message);
         return this.addRecords(input.records);

@@ -10,6 +10,7 @@ import { lineTime, parseHeader } from './parse-header.js';
 import { envelopeText, readEnvelope } from './formats/envelope.js';
 import type { ParsedHeader, SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
+import { NOT_PRESIGNED, type PresignedBatch } from './presign.js';
 
 /** What a live record path does with a line whose time is ahead of when it arrived. */
 export interface AheadOfClock {
@@ -36,7 +37,7 @@ export class RecordPath {
   lines = 0;
   /** Records counted at their arrival because their time was too far ahead of it (see `AheadOfClock`). */
   ahead = 0;
-  private readonly joiner = new MultilineJoiner();
+  private readonly joiner = new MultilineJoiner<PresignedBatch>();
   private readonly fingerprinter = createFingerprinter();
   /** Host of each source (file) ever seen; bounded by the number of files followed. */
   private readonly hosts = new Map<string, string | undefined>();
@@ -53,14 +54,17 @@ export class RecordPath {
     this.aheadOfClock = options.aheadOfClock;
   }
 
-  /** Records completed by this batch (a record completes when the next one starts). */
-  push(batch: LineBatch): SignedRecord[] {
+  /**
+   * Records completed by this batch (a record completes when the next one starts). `presigned`:
+   * the batch's lines as a pre-signing worker parsed and signed them (presign.ts), if it did.
+   */
+  push(batch: LineBatch, presigned?: PresignedBatch): SignedRecord[] {
     this.lines += batch.lines.length;
     this.hosts.set(batch.source, batch.host);
     const out: SignedRecord[] = [];
-    this.joiner.pushEach(batch.source, batch.lines, batch.arrivedAt, (first, continuation, firstArrivedAt) =>
-      out.push(this.sign(batch.source, first, continuation, firstArrivedAt)),
-    );
+    this.joiner.pushEach(batch.source, batch.lines, batch.arrivedAt, (first, continuation, firstArrivedAt, tags, index) =>
+      out.push(this.sign(batch.source, first, continuation, firstArrivedAt, tags, index)),
+    presigned);
     return out;
   }
 
@@ -96,11 +100,15 @@ export class RecordPath {
   }
 
   /** A record the joiner flushed (its input ended, went quiet, or its second is due), signed. */
-  private readonly signFlushed = ({ source, lines, firstArrivedAt }: FlushedRecord): SignedRecord =>
-    this.sign(source, lines[0] ?? '', lines.length > 1 ? lines.slice(1) : undefined, firstArrivedAt);
+  private readonly signFlushed = ({ source, lines, firstArrivedAt, tags, index }: FlushedRecord<PresignedBatch>): SignedRecord =>
+    this.sign(source, lines[0] ?? '', lines.length > 1 ? lines.slice(1) : undefined, firstArrivedAt, tags, index);
 
-  /** `arrivedAt`: when the record's first line was read — its event time if the line has none. */
-  private sign(source: string, first: string, continuation: string[] | undefined, arrivedAt: number): SignedRecord {
+  /**
+   * `arrivedAt`: when the record's first line was read — its event time if the line has none.
+   * `presigned`, `index`: the first line's batch as a worker pre-signed it, and the line's place there.
+   */
+  private sign(source: string, first: string, continuation: string[] | undefined, arrivedAt: number, presigned: PresignedBatch | undefined, index: number): SignedRecord {
+    if (presigned !== undefined && presigned.messageStart(index) !== NOT_PRESIGNED) return this.signPresigned(source, first, continuation, arrivedAt, presigned, index);
     // An envelope (formats/envelope.ts): the line inside is the record; what it does not say, the envelope does.
     const envelope = readEnvelope(first);
     const text = envelope?.text ?? first;
@@ -115,6 +123,21 @@ export class RecordPath {
       source,
       message: rest === undefined ? header.message : `${header.message}\n${rest.join('\n')}`,
       fingerprint: this.signMessage(text, header),
+    };
+  }
+
+  /** `sign` for a record whose first line a worker parsed and signed: as `sign` would, with no envelope. */
+  private signPresigned(source: string, first: string, continuation: string[] | undefined, arrivedAt: number, presigned: PresignedBatch, index: number): SignedRecord {
+    const at = presigned.at(index);
+    const message = first.slice(presigned.messageStart(index));
+    return {
+      at: at === undefined ? arrivedAt : this.checkedTime(source, at, arrivedAt),
+      timeFromLine: at !== undefined,
+      level: presigned.level(index) ?? 'error',
+      host: this.hosts.get(source) ?? presigned.host(index) ?? this.localHost,
+      source,
+      message: continuation === undefined ? message : `${message}\n${continuation.join('\n')}`,
+      fingerprint: this.fingerprinter.finish(presigned.template(index), presigned.telling(index), presigned.values(index, first)),
     };
   }
 

@@ -17,6 +17,8 @@ export interface RunOptions {
   onFinish?: () => void;
   /** Events before this event time (a replay's `--from`) build state but are not published. */
   quietBefore?: number;
+  /** Inputs still on their way when stop() is called (batches at pre-signing workers): handled before the end, none lost. */
+  pendingOnStop?: () => EngineInput[];
 }
 
 export class PipelineRun implements PipelineHandle {
@@ -66,6 +68,7 @@ export class PipelineRun implements PipelineHandle {
 
   async stop(): Promise<void> {
     this.subscription?.unsubscribe();
+    if (!this.finished) for (const input of this.options.pendingOnStop?.() ?? []) this.publish(this.engine.handle(input));
     this.finish();
     await this.done;
   }

@@ -15,6 +15,7 @@ import { parseGraphiteLine, type DeployMarker } from './deploy-marker.js';
 import { Engine, type EngineInput } from './engine.js';
 import { lineTime } from './parse-header.js';
 import { PipelineRun } from './run.js';
+import { Presigner } from './presign.js';
 import { formatDuration } from '../report/text.js';
 
 /** Evaluate once a second: verdicts within seconds, and the same cadence as replays. */
@@ -61,6 +62,11 @@ export interface WatchOptions {
   catalogFile?: string;
   /** `--zone`: the zone of times written without one (default UTC). */
   zone?: string;
+  /**
+   * `--workers`: pre-signing worker threads (presign.ts; default none). Their module is dist's,
+   * so only a built logwatch has them.
+   */
+  presignWorkers?: number;
 }
 
 /** How often offsets are saved while running (ms): after SIGKILL at most this much is read again. */
@@ -85,7 +91,14 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const readsStdin = files.length !== options.patterns.length;
   const followers: FileFollower[] = [];
   const stdinCounters: SourceCounters = { lines: 0, bytes: 0, truncated: 0, dropped: 0, files: 0, errors: 0 };
-  const sourceCounters = (): SourceCounters => sumCounters([...followers.map((f) => f.counters()), stdinCounters]);
+  const presigner = (options.presignWorkers ?? 0) > 0
+    ? new Presigner({ zone: options.zone ?? 'UTC', workers: options.presignWorkers!, warn: options.warn })
+    : undefined;
+  const sourceCounters = (): SourceCounters => {
+    const total = sumCounters([...followers.map((f) => f.counters()), stdinCounters]);
+    total.errors += presigner?.errors ?? 0;
+    return total;
+  };
   const observedFrom = observationStart(options.start);
   const engine = new Engine({
     statsEveryMs: options.statsEveryMs ?? DEFAULT_STATS_EVERY_MS,
@@ -99,10 +112,12 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   });
   const deploys = new Subject<DeployMarker>();
   const closers: Array<() => Promise<unknown>> = [];
+  if (presigner !== undefined) closers.push(() => presigner.close());
   const handle = new PipelineRun(engine, {
     mode: 'watch',
     now: () => Date.now(),
     onFinish: () => { for (const close of closers) void close(); },
+    ...(presigner === undefined ? {} : { pendingOnStop: () => presigner.takeAll().map(({ batch, presigned }): EngineInput => ({ kind: 'batch', batch, presigned })) }),
   });
 
   const sources: Array<Obs<LineBatch>> = [];
@@ -120,12 +135,9 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const deployPort = await startDeployInputs(options, deploys, closers);
 
   const inputs: Obs<EngineInput> = merge(
-    merge(...sources).pipe(
-      tap((batch) => options.onBatch?.(batch)),
-      map((batch): EngineInput => ({ kind: 'batch', batch })),
-    ),
+    presignedBatches(merge(...sources).pipe(tap((batch) => options.onBatch?.(batch))), presigner),
     deploys.pipe(map((marker): EngineInput => ({ kind: 'deploy', marker }))),
-    interval(TICK_MS).pipe(exhaustMap(() => tickAfterCatchingUp(followers, gates, engine))),
+    interval(TICK_MS).pipe(exhaustMap(() => tickAfterCatchingUp(followers, gates, engine, presigner))),
   );
   // With stdin as the only source the run ends with stdin; otherwise the clock ticks until stopped.
   const stdinEnded = stdin !== undefined && files.length === 0 ? stdin.pipe(ignoreElements(), endWith(true)) : undefined;
@@ -143,13 +155,14 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
  * CATCH_UP_WAIT_MS): the lines a replay of the same files would count in a second are counted
  * before that second is judged, even when watch events lag behind a busy machine.
  */
-async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[], engine: Engine): Promise<EngineInput> {
+async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[], engine: Engine, presigner: Presigner | undefined): Promise<EngineInput> {
   const now = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, CATCH_UP_WAIT_MS);
   });
-  await Promise.race([Promise.all(followers.map((follower) => follower.catchUp())), waited]);
+  const caughtUp = Promise.all(followers.map((follower) => follower.catchUp())).then(() => presigner?.drained());
+  await Promise.race([caughtUp, waited]);
   clearTimeout(timer);
   // Records the gates complete (by quietness, or as their second is judged) reach the engine before the tick that judges them.
   const judged = Math.floor((now - LIVE_JUDGE_LAG_MS) / 1000) * 1000;
@@ -158,6 +171,23 @@ async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[
     gate.flushStartedBy(judged, (first, arrivedAt) => engine.recordTime(first, arrivedAt));
   }
   return { kind: 'tick', now };
+}
+
+/**
+ * Batches as engine inputs, through the pre-signing workers when there are any: released in the
+ * order they came, each with its pre-signed lines. The stream ends once the last is released.
+ */
+function presignedBatches(batches: Obs<LineBatch>, presigner: Presigner | undefined): Obs<EngineInput> {
+  if (presigner === undefined) return batches.pipe(map((batch): EngineInput => ({ kind: 'batch', batch })));
+  return new Observable<EngineInput>((subscriber) => {
+    presigner.onRelease((batch, presigned) => subscriber.next({ kind: 'batch', batch, presigned }));
+    const subscription = batches.subscribe({
+      next: (batch) => presigner.submit(batch),
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => { void presigner.drained().then(() => subscriber.complete()); },
+    });
+    return () => subscription.unsubscribe();
+  });
 }
 
 function aheadWarning(source: string, aheadMs: number): string {

@@ -18,11 +18,16 @@ import { readEnvelope } from '../pipeline/formats/envelope.js';
 import { isRubyTraceLine, startsRubyLogger } from '../pipeline/formats/ruby.js';
 import { readMonthName } from '../pipeline/formats/time.js';
 
-/** A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came. */
-export interface FlushedRecord {
+/**
+ * A record handed out by `flushIdle`/`flushAll`; `firstArrivedAt` is when its first line came,
+ * `tags` and `index` what `pushEach` was given for that line (see `RecordSink`).
+ */
+export interface FlushedRecord<Tags = undefined> {
   source: string;
   lines: string[];
   firstArrivedAt: number;
+  tags: Tags | undefined;
+  index: number;
 }
 
 export interface MultilineOptions {
@@ -39,13 +44,18 @@ const DEFAULT_MAX_LINES = 200;
 
 /**
  * Receives each completed record: its first line, and its continuation lines when it has any
- * (`undefined` for the common one-line record, so that record costs no array).
+ * (`undefined` for the common one-line record, so that record costs no array); `tags` and
+ * `index`: what the caller said of the batch its first line came in, and that line's place there
+ * (the pipeline's pre-signed lines: presign.ts).
  */
-export type RecordSink = (first: string, continuation: string[] | undefined, firstArrivedAt: number) => void;
+export type RecordSink<Tags = undefined> = (first: string, continuation: string[] | undefined, firstArrivedAt: number, tags: Tags | undefined, index: number) => void;
 
 /** A source's pending record and what decides its next line; reused from record to record (one less allocation per line). */
-interface SourceState {
+interface SourceState<Tags> {
   first: string;
+  /** What `pushEach` was told of the first line's batch, and the line's index in it. */
+  firstTags: Tags | undefined;
+  firstIndex: number;
   /** Lines after the first, made on the first continuation line. */
   continuation: string[] | undefined;
   firstArrivedAt: number;
@@ -63,11 +73,11 @@ interface SourceState {
   partOpen: boolean;
 }
 
-export class MultilineJoiner {
+export class MultilineJoiner<Tags = undefined> {
   private readonly quietMs: number;
   private readonly maxLines: number;
   /** One entry per source with a record pending; removed when the record is flushed. */
-  private readonly pending = new Map<string, SourceState>();
+  private readonly pending = new Map<string, SourceState<Tags>>();
   private dropped = 0;
 
   constructor(options: MultilineOptions = {}) {
@@ -88,23 +98,28 @@ export class MultilineJoiner {
   }
 
   /** `push`, handing each completed record to `sink` as it completes instead of collecting arrays. */
-  pushEach(source: string, lines: string[], arrivedAt: number, sink: RecordSink): void {
+  pushEach(source: string, lines: string[], arrivedAt: number, sink: RecordSink<Tags>, tags?: Tags): void {
     if (lines.length === 0) return;
     const known = this.pending.get(source);
     let state = known;
-    for (const line of lines) {
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index]!;
       // Lines are kept as read; what decides is the line the application wrote (formats/envelope.ts).
       const envelope = readEnvelope(line);
       const text = envelope?.text ?? line;
       if (state === undefined) {
-        state = startRecord(line, text, arrivedAt, envelope !== undefined);
+        state = startRecord<Tags>(line, text, arrivedAt, envelope !== undefined);
+        state.firstTags = tags;
+        state.firstIndex = index;
       } else {
         const next = state.partOpen ? LineKind.Continues : nextLineKind(state, text, envelope !== undefined);
         if (next === LineKind.Continues) {
           this.append(state, line, text);
         } else {
-          sink(state.first, state.continuation, state.firstArrivedAt);
+          sink(state.first, state.continuation, state.firstArrivedAt, state.firstTags, state.firstIndex);
           restartRecord(state, line, text, arrivedAt, next === LineKind.StartsHeaded);
+          state.firstTags = tags;
+          state.firstIndex = index;
         }
       }
       state.partOpen = envelope?.partial === true;
@@ -114,7 +129,7 @@ export class MultilineJoiner {
   }
 
   /** Records whose source has been quiet for quietMs by `now` (call periodically in live mode). */
-  flushIdle(now: number): FlushedRecord[] {
+  flushIdle(now: number): Array<FlushedRecord<Tags>> {
     const quiet = [...this.pending].filter(([, state]) => now - state.lastArrivedAt >= this.quietMs);
     return quiet.map(([source]) => this.flushSource(source)!);
   }
@@ -124,25 +139,25 @@ export class MultilineJoiner {
    * about to judge that second, and a record held for a continuation that has not come would be
    * counted after its second was judged (a replay counts it in time).
    */
-  flushStartedBy(until: number, timeOf: (first: string, firstArrivedAt: number) => number): FlushedRecord[] {
+  flushStartedBy(until: number, timeOf: (first: string, firstArrivedAt: number) => number): Array<FlushedRecord<Tags>> {
     const due = [...this.pending].filter(([, state]) => (state.time ??= timeOf(state.first, state.firstArrivedAt)) <= until);
     return due.map(([source]) => this.flushSource(source)!);
   }
 
   /** The record pending for `source`, if any: that source's input ended. */
-  flushSource(source: string): FlushedRecord | undefined {
+  flushSource(source: string): FlushedRecord<Tags> | undefined {
     const state = this.pending.get(source);
     if (state === undefined) return undefined;
     this.pending.delete(source);
-    return { source, lines: linesOf(state.first, state.continuation), firstArrivedAt: state.firstArrivedAt };
+    return { source, lines: linesOf(state.first, state.continuation), firstArrivedAt: state.firstArrivedAt, tags: state.firstTags, index: state.firstIndex };
   }
 
   /** Everything pending (end of input). */
-  flushAll(): FlushedRecord[] {
+  flushAll(): Array<FlushedRecord<Tags>> {
     return [...this.pending.keys()].map((source) => this.flushSource(source)!);
   }
 
-  private append(state: SourceState, line: string, text: string): void {
+  private append(state: SourceState<Tags>, line: string, text: string): void {
     if (startsGoTrace(text)) state.inGoTrace = true;
     if (startsTraceback(text)) state.inTraceback = true;
     else if (state.inTraceback && !startsWithSpace(text) && text.length > 0) state.inTraceback = false;
@@ -158,15 +173,15 @@ function linesOf(first: string, continuation: string[] | undefined): string[] {
 }
 
 /** `text`: what the line says (`line` itself unless an envelope wraps it, which stamps it like a header). */
-function startRecord(line: string, text: string, arrivedAt: number, enveloped: boolean): SourceState {
+function startRecord<Tags>(line: string, text: string, arrivedAt: number, enveloped: boolean): SourceState<Tags> {
   return {
-    first: line, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt,
+    first: line, firstTags: undefined, firstIndex: 0, continuation: undefined, firstArrivedAt: arrivedAt, lastArrivedAt: arrivedAt,
     headed: enveloped || startsHeader(text), inTraceback: startsTraceback(text), inGoTrace: startsGoTrace(text), time: undefined, partOpen: false,
   };
 }
 
 /** The source's state now holds a record that `line` (saying `text`) starts; `headed`: whether the text carries a header. */
-function restartRecord(state: SourceState, line: string, text: string, arrivedAt: number, headed: boolean): void {
+function restartRecord<Tags>(state: SourceState<Tags>, line: string, text: string, arrivedAt: number, headed: boolean): void {
   state.first = line;
   state.continuation = undefined;
   state.firstArrivedAt = arrivedAt;
@@ -188,7 +203,7 @@ const enum LineKind {
  * an envelope (`enveloped`) is stamped by it, as a header would: it opens a record unless its shape
  * continues one (a trace frame), whatever the record before it.
  */
-function nextLineKind(state: SourceState, line: string, enveloped: boolean): LineKind {
+function nextLineKind<Tags>(state: SourceState<Tags>, line: string, enveloped: boolean): LineKind {
   if (line.length === 0 || startsWithSpace(line)) return LineKind.Continues; // blank and indented lines never start a record
   if (isPhpTraceLine(line) || isRubyTraceLine(line)) return LineKind.Continues;
   if (state.inGoTrace && isGoTraceLine(line)) return LineKind.Continues;

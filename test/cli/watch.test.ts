@@ -128,7 +128,7 @@ describe('logwatch watch', () => {
 
   it('runs as plain `logwatch` from logwatch.config.json: paths, host pattern, start and listen', async () => {
     const dir = tempDir();
-    for (const host of ['web-01', 'web-02']) {
+    for (const host of hosts) {
       mkdirSync(path.join(dir, 'logs', host), { recursive: true });
       writeFileSync(path.join(dir, 'logs', host, 'php_errors.log'), phpWarning(1, `Undefined index: on_${host.replace('-', '_')}`));
     }
@@ -170,6 +170,74 @@ describe('logwatch watch', () => {
     expect(result.stderr).toMatch(/thresholds\.windowMs/);
   });
 });
+
+describe('logwatch watch --workers', () => {
+  const start = cliProcesses();
+
+  /** Two hosts' logs: traces, telling values, several formats; `rounds` times over. */
+  function writeLogs(dir: string, rounds: number, hosts = ['web-01', 'web-02']): number {
+    const lines = [
+      '[23-Nov-2026 14:03:01 UTC] PHP Fatal error:  Uncaught PDOException: id 2147483647 out of range in /var/www/Db.php:120',
+      'Stack trace:',
+      '#0 {main}',
+      '  thrown in /var/www/Db.php on line 120',
+      '2026/11/23 14:03:02 [error] 1234#0: *5 connect() failed (111: Connection refused) while connecting to upstream',
+      '{"time":"2026-11-23T14:03:03Z","level":"error","msg":"payment gateway timeout after 30000 ms"}',
+    ];
+    let records = 0;
+    for (const host of hosts) {
+      mkdirSync(path.join(dir, 'logs', host), { recursive: true });
+      const text: string[] = [];
+      for (let round = 0; round < rounds; round++, records += 3) text.push(...lines.map((line) => line.replace('30000', String(30000 + round))));
+      writeFileSync(path.join(dir, 'logs', host, 'app.log'), `${text.join('\n')}\n`);
+    }
+    return records;
+  }
+
+  async function eventsWith(dir: string, workers: string, records: number): Promise<Array<Record<string, unknown>>> {
+    const running = start(['watch', 'logs/*/app.log', '--host-pattern', 'logs/{host}/*.log', '--from-start', '--json', '--no-listen', '--stats-every', '1s', '--workers', workers], { cwd: dir });
+    await waitFor(() => lastStats(running)?.['records'] === records, `${records} records with --workers ${workers}`, 20_000);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+    expect(running.stderr).not.toMatch(/worker failed/);
+    return running.events.filter((event) => event['type'] !== 'stats');
+  }
+
+  it('gives the same events with worker threads as without', async () => {
+    const dir = tempDir();
+    const records = writeLogs(dir, 400);
+    const withWorkers = await eventsWith(dir, '2', records);
+    const alone = await eventsWith(dir, '0', records);
+    expect(withWorkers.length).toBeGreaterThan(2);
+    expect(withWorkers).toEqual(alone);
+  });
+
+  it('stopped while lines are at the workers, still counts every line it read', async () => {
+    const dir = tempDir();
+    writeLogs(dir, 150_000, ['web-01']);
+    const running = start(['watch', 'logs/web-01/app.log', '--from-start', '--json', '--no-listen', '--workers', '1'], { cwd: dir });
+    await waitFor(() => running.stderr.includes('watching 1 file(s)'), 'the follower to start', 20_000);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+    const last = lastStats(running)!;
+    // Each record is a fatal error's four lines, or one line; whatever was read when stopped is a whole number of them.
+    expect(Number(last['lines'])).toBeGreaterThan(0);
+    expect(last['records']).toBe(recordsIn(Number(last['lines'])));
+  });
+
+  it('refuses a thread count that is not one, with exit 2', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'app.log'), '');
+    const result = await runCli(['watch', 'app.log', '--workers', 'many'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--workers: "many" is not a thread count/);
+  });
+});
+
+/** Records in the first `lines` lines of a host's log written by writeLogs (six lines, three records, a round). */
+function recordsIn(lines: number): number {
+  return 3 * Math.floor(lines / 6) + [0, 1, 1, 1, 1, 2][lines % 6]!;
+}
 
 function lastStats(process: CliProcess): Record<string, unknown> | undefined {
   return process.ofType('stats').at(-1);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MultilineJoiner } from '../../src/tail/multiline.js';
+import { MultilineJoiner, type FlushedRecord } from '../../src/tail/multiline.js';
+
+/** A flushed record without what its first line's batch was tagged with (see the tags test). */
+const plain = (records: FlushedRecord[]): Array<Omit<FlushedRecord, 'tags' | 'index'>> => records.map(({ source, lines, firstArrivedAt }) => ({ source, lines, firstArrivedAt }));
 
 /** Feeds all lines as one batch of one source and returns every record, flushing the last. */
 function records(lines: string[], options?: { maxLines?: number }): string[][] {
@@ -245,8 +248,8 @@ describe('record boundaries', () => {
     expect(joiner.push('a', [`${STAMP} PHP Fatal error:  x`, 'Stack trace:'], 1000)).toEqual([]);
     expect(joiner.push('a', ['#0 {main}'], 1100)).toEqual([]);
     expect(joiner.push('a', [`${STAMP} PHP Notice:  y`], 1200)).toEqual([[`${STAMP} PHP Fatal error:  x`, 'Stack trace:', '#0 {main}']]);
-    expect(joiner.flushAll()).toEqual([{ source: 'a', lines: [`${STAMP} PHP Notice:  y`], firstArrivedAt: 1200 }]);
-    expect(joiner.flushAll()).toEqual([]);
+    expect(plain(joiner.flushAll())).toEqual([{ source: 'a', lines: [`${STAMP} PHP Notice:  y`], firstArrivedAt: 1200 }]);
+    expect(plain(joiner.flushAll())).toEqual([]);
   });
 });
 
@@ -261,7 +264,7 @@ describe('per-source isolation', () => {
     done.push(...joiner.push('web-1', [`${STAMP} PHP Notice:  three`], 5));
     done.push(...joiner.push('web-2', ['#0 /b.php(1): f()'], 6));
     expect(done).toEqual([[`${STAMP} PHP Fatal error:  one`, 'Stack trace:', '#0 {main}']]);
-    expect(joiner.flushAll()).toEqual([
+    expect(plain(joiner.flushAll())).toEqual([
       { source: 'web-1', lines: [`${STAMP} PHP Notice:  three`], firstArrivedAt: 5 },
       { source: 'web-2', lines: [`${STAMP} PHP Fatal error:  two`, 'Stack trace:', '#0 /b.php(1): f()'], firstArrivedAt: 2 },
     ]);
@@ -285,11 +288,11 @@ describe('quiet flush', () => {
     joiner.push('a', [`${STAMP} PHP Fatal error:  x`], 1000);
     joiner.push('b', [`${STAMP} PHP Warning:  y`], 1000);
     joiner.push('a', ['Stack trace:'], 1400);
-    expect(joiner.flushIdle(1499)).toEqual([]);
-    expect(joiner.flushIdle(1500)).toEqual([{ source: 'b', lines: [`${STAMP} PHP Warning:  y`], firstArrivedAt: 1000 }]);
-    expect(joiner.flushIdle(1899)).toEqual([]);
-    expect(joiner.flushIdle(1900)).toEqual([{ source: 'a', lines: [`${STAMP} PHP Fatal error:  x`, 'Stack trace:'], firstArrivedAt: 1000 }]);
-    expect(joiner.flushAll()).toEqual([]);
+    expect(plain(joiner.flushIdle(1499))).toEqual([]);
+    expect(plain(joiner.flushIdle(1500))).toEqual([{ source: 'b', lines: [`${STAMP} PHP Warning:  y`], firstArrivedAt: 1000 }]);
+    expect(plain(joiner.flushIdle(1899))).toEqual([]);
+    expect(plain(joiner.flushIdle(1900))).toEqual([{ source: 'a', lines: [`${STAMP} PHP Fatal error:  x`, 'Stack trace:'], firstArrivedAt: 1000 }]);
+    expect(plain(joiner.flushAll())).toEqual([]);
   });
 
   it('flushes the records whose time has come (as their time is told), leaving later ones open', () => {
@@ -297,19 +300,19 @@ describe('quiet flush', () => {
     joiner.push('a', ['at 5', 'Stack trace:'], 100);
     joiner.push('b', ['at 7'], 100);
     const timeOf = (first: string): number => Number(first.slice(3));
-    expect(joiner.flushStartedBy(4, timeOf)).toEqual([]);
-    expect(joiner.flushStartedBy(6, timeOf)).toEqual([{ source: 'a', lines: ['at 5', 'Stack trace:'], firstArrivedAt: 100 }]);
+    expect(plain(joiner.flushStartedBy(4, timeOf))).toEqual([]);
+    expect(plain(joiner.flushStartedBy(6, timeOf))).toEqual([{ source: 'a', lines: ['at 5', 'Stack trace:'], firstArrivedAt: 100 }]);
     // A new record on the same source is asked its own time (not the one before it).
     expect(joiner.push('b', ['at 3'], 200)).toEqual([['at 7']]);
-    expect(joiner.flushStartedBy(6, timeOf)).toEqual([{ source: 'b', lines: ['at 3'], firstArrivedAt: 200 }]);
-    expect(joiner.flushAll()).toEqual([]);
+    expect(plain(joiner.flushStartedBy(6, timeOf))).toEqual([{ source: 'b', lines: ['at 3'], firstArrivedAt: 200 }]);
+    expect(plain(joiner.flushAll())).toEqual([]);
   });
 
   it('uses a 1 s quiet time by default, and an empty batch does not reset it', () => {
     const joiner = new MultilineJoiner();
     joiner.push('a', ['x'], 0);
     joiner.push('a', [], 900);
-    expect(joiner.flushIdle(999)).toEqual([]);
+    expect(plain(joiner.flushIdle(999))).toEqual([]);
     expect(joiner.flushIdle(1000)).toHaveLength(1);
   });
 });
@@ -333,6 +336,20 @@ describe('maxLines', () => {
   });
 });
 
+describe('tags', () => {
+  it('hands each record the tags of its first line\'s batch and that line\'s index there, also when flushed later', () => {
+    const joiner = new MultilineJoiner<string>();
+    const seen: Array<[string, string | undefined, number]> = [];
+    const sink = (first: string, _continuation: string[] | undefined, _at: number, tags: string | undefined, index: number): void => {
+      seen.push([first, tags, index]);
+    };
+    joiner.pushEach('a', ['x', `${STAMP} PHP Warning:  one`, `${STAMP} PHP Fatal error:  two`], 10, sink, 'batch-1');
+    joiner.pushEach('a', ['Stack trace:', `${STAMP} PHP Notice:  three`], 20, sink, 'batch-2');
+    expect(seen).toEqual([['x', 'batch-1', 0], [`${STAMP} PHP Warning:  one`, 'batch-1', 1], [`${STAMP} PHP Fatal error:  two`, 'batch-1', 2]]);
+    expect(joiner.flushAll()).toEqual([{ source: 'a', lines: [`${STAMP} PHP Notice:  three`], firstArrivedAt: 20, tags: 'batch-2', index: 1 }]);
+  });
+});
+
 describe('pushEach', () => {
   it('hands a one-line record no continuation array, and each record the arrival time of its first line', () => {
     const joiner = new MultilineJoiner();
@@ -346,6 +363,6 @@ describe('pushEach', () => {
       [`${STAMP} PHP Warning:  one`, undefined, 10],
       [`${STAMP} PHP Fatal error:  two`, ['Stack trace:', '#0 {main}'], 10],
     ]);
-    expect(joiner.flushAll()).toEqual([{ source: 'a', lines: [`${STAMP} PHP Notice:  three`], firstArrivedAt: 20 }]);
+    expect(plain(joiner.flushAll())).toEqual([{ source: 'a', lines: [`${STAMP} PHP Notice:  three`], firstArrivedAt: 20 }]);
   });
 });
