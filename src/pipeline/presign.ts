@@ -28,20 +28,19 @@ export interface PresignWorkerData {
 }
 
 /**
- * A batch's lines, joined by `\n` (no line holds one) in pieces of PIECE_LINES: a few strings to
- * copy, not one per line, and each small enough for the young generation (a string the size of
- * a whole read chunk is a large object, and a stream of them keeps the old generation's
- * collector busy).
+ * A batch's lines: a file's chunk as its bytes and spans (chunk-lines.ts; the worker decodes
+ * them), else (stdin, a batch whose lines are already strings) joined by `\n` (no line holds
+ * one) in pieces of PIECE_LINES — a few strings to copy rather than one per line, each small
+ * enough for the young generation (a string the size of a whole chunk is a large object).
  */
 export interface PresignRequest {
   seq: number;
-  /** The lines: as a file's chunk (chunk-lines.ts: the bytes, decoded by the worker), else joined in pieces. */
   lines: { chunk: ChunkLinesData } | { pieces: string[] };
   count: number;
   arrivedAt: number;
 }
 
-export const PIECE_LINES = 128;
+const PIECE_LINES = 128;
 
 /** Per line of a request (index i), as `RecordPath.sign` would find it for a record starting there. */
 export interface PresignReply {

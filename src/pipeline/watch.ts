@@ -134,13 +134,14 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   if (stdin !== undefined) sources.push(stdin);
   const deployPort = await startDeployInputs(options, deploys, closers);
 
+  const batches = presignedBatches(merge(...sources).pipe(tap((batch) => options.onBatch?.(batch))), presigner).pipe(share());
   const inputs: Obs<EngineInput> = merge(
-    presignedBatches(merge(...sources).pipe(tap((batch) => options.onBatch?.(batch))), presigner),
+    batches,
     deploys.pipe(map((marker): EngineInput => ({ kind: 'deploy', marker }))),
     interval(TICK_MS).pipe(exhaustMap(() => tickAfterCatchingUp(followers, gates, engine, presigner))),
   );
-  // With stdin as the only source the run ends with stdin; otherwise the clock ticks until stopped.
-  const stdinEnded = stdin !== undefined && files.length === 0 ? stdin.pipe(ignoreElements(), endWith(true)) : undefined;
+  // With stdin as the only source the run ends with stdin, once its last batch is through the workers; otherwise the clock ticks until stopped.
+  const stdinEnded = stdin !== undefined && files.length === 0 ? batches.pipe(ignoreElements(), endWith(true)) : undefined;
   const stopCatalog = options.catalogFile === undefined ? undefined : keepCatalogSaved(options.catalogFile, engine, options.warn);
   const running = handle.run(stdinEnded === undefined ? inputs : inputs.pipe(takeUntil(stdinEnded)));
   // With --state or --catalog, the last save happens before `done`: the process may exit right after.
