@@ -107,6 +107,8 @@ export class Detector {
   private readonly watchSince = new Map<string, number>();
   private observedFrom: number | undefined;
   private lastJudged: number | undefined;
+  /** The first bucket kept by the last prune. */
+  private prunedFrom: number | undefined;
   private emitted: { level: VerdictLevel; leading: string | null; bursts: Burst[] } = { level: 'ok', leading: null, bursts: [] };
   private current: Verdict | undefined;
   private evicted = 0;
@@ -350,8 +352,11 @@ export class Detector {
     if (this.hosts.size > this.caps.maxHosts) this.hosts.delete(this.hosts.keys().next().value!);
   }
 
+  /** Drops buckets older than the ring; they only age out once a bucket (10 s), so the other seconds skip the walk over every signature and host. */
   private prune(at: number): void {
     const firstKept = bucketOf(at - this.thresholds.ringMs, this.thresholds.bucketMs) + 1;
+    if (firstKept === this.prunedFrom) return;
+    this.prunedFrom = firstKept;
     this.total.prune(firstKept);
     for (const signature of this.signatures.values()) pruneSignature(signature, firstKept);
   }
