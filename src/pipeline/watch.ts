@@ -162,15 +162,16 @@ async function tickAfterCatchingUp(followers: FileFollower[], gates: CommitGate[
   const waited = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, CATCH_UP_WAIT_MS);
   });
-  const caughtUp = Promise.all(followers.map((follower) => follower.catchUp())).then(() => presigner?.drained());
-  await Promise.race([caughtUp, waited]);
-  clearTimeout(timer);
+  await Promise.race([Promise.all(followers.map((follower) => follower.catchUp())), waited]);
   // Records the gates complete (by quietness, or as their second is judged) reach the engine before the tick that judges them.
   const judged = Math.floor((now - LIVE_JUDGE_LAG_MS) / 1000) * 1000;
   for (const gate of gates) {
     gate.flushIdle(now);
     gate.flushStartedBy(judged, (first, arrivedAt) => engine.recordTime(first, arrivedAt));
   }
+  // So do the batches still at the pre-signing workers, the gates' among them.
+  if (presigner !== undefined) await Promise.race([presigner.drained(), waited]);
+  clearTimeout(timer);
   return { kind: 'tick', now };
 }
 
