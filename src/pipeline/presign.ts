@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { Fifo } from '../detect/fifo.js';
 import type { SignedTemplate } from '../detect/fingerprint.js';
 import type { Telling } from '../detect/model.js';
-import type { ChunkLinesData } from '../tail/chunk-lines.js';
+import { detachedBatch, type ChunkLinesData } from '../tail/chunk-lines.js';
 import type { LineBatch } from '../tail/types.js';
 import { LEVELS, type Level } from './record.js';
 
@@ -259,18 +259,19 @@ export class Presigner {
 
   private send(worker: PoolWorker, queued: Queued): void {
     const seq = this.seq++;
-    const { chunk, arrivedAt } = queued.batch;
+    const { arrivedAt } = queued.batch;
     queued.ready = false;
     worker.inFlight.set(seq, queued);
-    if (chunk === undefined) {
+    // A chunk's bytes, unless something read its lines already (`watch --record`): then, like stdin's, the lines.
+    const data = queued.batch.chunk?.copy();
+    if (data === undefined) {
       const lines = queued.batch.lines;
       const pieces: string[] = [];
       for (let i = 0; i < lines.length; i += PIECE_LINES) pieces.push(lines.slice(i, i + PIECE_LINES).join('\n'));
       worker.worker.postMessage({ seq, lines: { pieces }, count: lines.length, arrivedAt } satisfies PresignRequest);
       return;
     }
-    const data = chunk.copy();
-    worker.worker.postMessage({ seq, lines: { chunk: data }, count: chunk.length, arrivedAt } satisfies PresignRequest, [data.bytes.buffer, data.spans.buffer]);
+    worker.worker.postMessage({ seq, lines: { chunk: data }, count: data.spans.length / 3, arrivedAt } satisfies PresignRequest, [data.bytes.buffer, data.spans.buffer]);
   }
 
   private receive(worker: PoolWorker, reply: PresignReply): void {
@@ -303,7 +304,7 @@ export class Presigner {
       const { batch, presigned } = this.queue.shift()!;
       if (presigned === undefined) this.released.unsigned++;
       else this.released.presigned++;
-      this.release(batch, presigned);
+      this.release(detachedBatch(batch), presigned);
     }
     this.wake();
   }

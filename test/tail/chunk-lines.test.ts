@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkLines, chunkBatch, decodeChunkLines } from '../../src/tail/chunk-lines.js';
+import { ChunkLines, chunkBatch, decodeChunkLines, detachedBatch } from '../../src/tail/chunk-lines.js';
 import { LineSplitter } from '../../src/tail/line-splitter.js';
 
 /** Bytes that exercise every branch of the splitter: line ends, CR, NUL runs, a BOM, multi-byte and invalid UTF-8. */
@@ -56,10 +56,12 @@ describe('ChunkLines', () => {
     new LineSplitter().push(chunk, lines);
     lines.seal();
     expect(lines.length).toBe(2);
-    const copy = lines.copy();
+    const copy = lines.copy()!;
     chunk.fill(0);
     expect(decodeChunkLines(copy)).toEqual(['first', 'second é']);
     expect(lines.lines()).toEqual(['first', 'second é']);
+    // Decoded here, its bytes went back to the pool: no copy to give (a sender then sends the lines).
+    expect(lines.copy()).toBeUndefined();
   });
 
   it('makes a batch whose lines are its chunk\'s', () => {
@@ -70,5 +72,19 @@ describe('ChunkLines', () => {
     const batch = chunkBatch({ source: 'app.log', host: 'web-01', arrivedAt: 5 }, lines);
     expect(batch).toMatchObject({ source: 'app.log', host: 'web-01', arrivedAt: 5, lines: ['a', 'b'] });
     expect(batch.chunk).toBe(lines);
+  });
+
+  it('hands its lines over once, keeping no reference to them (a batch released by the workers)', () => {
+    const chunk = Buffer.from('a\nb\n');
+    const lines = new ChunkLines(chunk);
+    new LineSplitter().push(chunk, lines);
+    lines.seal();
+    const batch = chunkBatch({ source: 'app.log', host: 'web-01', arrivedAt: 5 }, lines);
+    const detached = detachedBatch(batch);
+    expect(detached).toEqual({ source: 'app.log', host: 'web-01', arrivedAt: 5, lines: ['a', 'b'] });
+    expect(Object.keys(detached)).not.toContain('chunk');
+    expect(() => lines.lines()).toThrow(/after takeLines/);
+    const plain = { source: '-', host: undefined, arrivedAt: 1, lines: ['x'] };
+    expect(detachedBatch(plain)).toBe(plain);
   });
 });
