@@ -192,7 +192,7 @@ export function templateCacheCap(options: SignatureCatalogOptions = {}): number 
 }
 
 /** A signed template's entry before the catalog has placed it. */
-export const signedTemplate = (template: string): SignedTemplate => ({ template, id: templateId(template), known: undefined });
+const signedTemplate = (template: string): SignedTemplate => ({ template, id: templateId(template), known: undefined });
 
 /** The pure fingerprint (createPureSigner) followed by the template catalog. */
 export function createFingerprinter(options: SignatureCatalogOptions = {}): Fingerprinter {

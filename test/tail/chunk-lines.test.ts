@@ -40,6 +40,14 @@ function splitBothWays(stream: Buffer, sizes: number[], maxLineBytes: number): {
   return { eager, lazy: batches.flatMap((lines) => lines.lines()) };
 }
 
+/** One chunk split by a fresh splitter into a sealed ChunkLines. */
+function sealedLines(chunk: Buffer): ChunkLines {
+  const lines = new ChunkLines(chunk);
+  new LineSplitter().push(chunk, lines);
+  lines.seal();
+  return lines;
+}
+
 describe('ChunkLines', () => {
   it('gives exactly the lines an eager split gives, whatever the chunking, after the chunk buffer is reused', () => {
     for (let seed = 1; seed <= 40; seed++) {
@@ -52,9 +60,7 @@ describe('ChunkLines', () => {
 
   it('counts its lines before decoding them, and a copy decodes to the same lines on its own', () => {
     const chunk = Buffer.from('first\r\nsecond é\nthird');
-    const lines = new ChunkLines(chunk);
-    new LineSplitter().push(chunk, lines);
-    lines.seal();
+    const lines = sealedLines(chunk);
     expect(lines.length).toBe(2);
     const copy = lines.copy()!;
     chunk.fill(0);
@@ -65,20 +71,14 @@ describe('ChunkLines', () => {
   });
 
   it('makes a batch whose lines are its chunk\'s', () => {
-    const chunk = Buffer.from('a\nb\n');
-    const lines = new ChunkLines(chunk);
-    new LineSplitter().push(chunk, lines);
-    lines.seal();
+    const lines = sealedLines(Buffer.from('a\nb\n'));
     const batch = chunkBatch({ source: 'app.log', host: 'web-01', arrivedAt: 5 }, lines);
     expect(batch).toMatchObject({ source: 'app.log', host: 'web-01', arrivedAt: 5, lines: ['a', 'b'] });
     expect(batch.chunk).toBe(lines);
   });
 
   it('hands its lines over once, keeping no reference to them (a batch released by the workers)', () => {
-    const chunk = Buffer.from('a\nb\n');
-    const lines = new ChunkLines(chunk);
-    new LineSplitter().push(chunk, lines);
-    lines.seal();
+    const lines = sealedLines(Buffer.from('a\nb\n'));
     const batch = chunkBatch({ source: 'app.log', host: 'web-01', arrivedAt: 5 }, lines);
     const detached = detachedBatch(batch);
     expect(detached).toEqual({ source: 'app.log', host: 'web-01', arrivedAt: 5, lines: ['a', 'b'] });
