@@ -8,7 +8,7 @@ import { MultilineJoiner, type FlushedRecord } from '../tail/multiline.js';
 import { createFingerprinter } from '../detect/fingerprint.js';
 import { lineTime, parseHeader } from './parse-header.js';
 import { envelopeText, readEnvelope } from './formats/envelope.js';
-import type { ParsedHeader, SignedRecord } from './record.js';
+import type { Level, ParsedHeader, SignedRecord } from './record.js';
 import type { Fingerprint } from '../detect/model.js';
 import { NOT_PRESIGNED, type PresignedBatch } from './presign.js';
 
@@ -115,29 +115,33 @@ export class RecordPath {
     const header = parseHeader(text, arrivedAt, this.zone);
     const at = header.at ?? envelope?.at;
     const rest = continuation === undefined ? undefined : envelope === undefined ? continuation : continuation.map(envelopeText);
-    return {
-      at: at === undefined ? arrivedAt : this.checkedTime(source, at, arrivedAt),
-      timeFromLine: at !== undefined,
-      level: header.level ?? envelope?.level ?? 'error',
-      host: this.hosts.get(source) ?? header.host ?? envelope?.host ?? this.localHost,
-      source,
-      message: rest === undefined ? header.message : `${header.message}\n${rest.join('\n')}`,
-      fingerprint: this.signMessage(text, header),
-    };
+    const host = header.host ?? envelope?.host;
+    return this.record(source, arrivedAt, at, header.level ?? envelope?.level, host, header.message, rest, this.signMessage(text, header));
   }
 
   /** `sign` for a record whose first line a worker parsed and signed: as `sign` would, with no envelope. */
   private signPresigned(source: string, first: string, continuation: string[] | undefined, arrivedAt: number, presigned: PresignedBatch, index: number): SignedRecord {
-    const at = presigned.at(index);
+    const fingerprint = this.fingerprinter.finish(presigned.template(index), presigned.telling(index), presigned.values(index, first));
     const message = first.slice(presigned.messageStart(index));
+    return this.record(source, arrivedAt, presigned.at(index), presigned.level(index), presigned.host(index), message, continuation, fingerprint);
+  }
+
+  /**
+   * A record from what its first line says (`at`, `level`, `host`: undefined where it says
+   * nothing) and its continuation lines `rest`; the source's host from its path comes first.
+   */
+  private record(
+    source: string, arrivedAt: number, at: number | undefined, level: Level | undefined, host: string | undefined,
+    message: string, rest: string[] | undefined, fingerprint: Fingerprint,
+  ): SignedRecord {
     return {
       at: at === undefined ? arrivedAt : this.checkedTime(source, at, arrivedAt),
       timeFromLine: at !== undefined,
-      level: presigned.level(index) ?? 'error',
-      host: this.hosts.get(source) ?? presigned.host(index) ?? this.localHost,
+      level: level ?? 'error',
+      host: this.hosts.get(source) ?? host ?? this.localHost,
       source,
-      message: continuation === undefined ? message : `${message}\n${continuation.join('\n')}`,
-      fingerprint: this.fingerprinter.finish(presigned.template(index), presigned.telling(index), presigned.values(index, first)),
+      message: rest === undefined ? message : `${message}\n${rest.join('\n')}`,
+      fingerprint,
     };
   }
 
